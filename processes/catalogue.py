@@ -1,0 +1,204 @@
+"""Loading and checking the catalogue's fixtures (``fixtures/*.json``).
+
+The fixture files use natural keys only, so they can be reviewed as a diff and loaded in
+any order: the loader sorts records by model dependency before saving them, inside one
+transaction, so a broken file loads nothing and the error names the file and record.
+"""
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core import serializers
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+
+# Dependency order: each model's natural key only refers to models listed before it.
+MODEL_ORDER = [
+    "processes.source",
+    "processes.citation",
+    "processes.memberstate",
+    "processes.statealias",
+    "processes.topic",
+    "processes.organization",
+    "processes.process",
+    "processes.processclaim",
+    "processes.participation",
+    "timeline.document",
+    "timeline.documentpart",
+    "timeline.event",
+    "timeline.eventclaim",
+]
+
+
+class CatalogueLoadError(Exception):
+    """A fixture record that cannot be loaded; the message names the file and record."""
+
+
+@dataclass
+class FixtureRecord:
+    path: Path
+    index: int
+    data: dict
+
+    @property
+    def label(self):
+        return self.data.get("model", "")
+
+    def describe(self):
+        fields = self.data.get("fields", {})
+        if not isinstance(fields, dict):
+            fields = {}
+        key_fields = ("slug", "iso3", "file_name", "name", "process", "state", "organization")
+        key = " ".join(
+            "/".join(map(str, value)) if isinstance(value, list) else str(value)
+            for value in (fields.get(name) for name in key_fields)
+            if value
+        )
+        role = f" as {fields['role']}" if fields.get("role") else ""
+        described = f"{self.label} {key}{role}".strip()
+        return f"{self.path.name}, record {self.index + 1} ({described})"
+
+
+def fixture_paths(directory=None):
+    """The catalogue's fixture files, in a stable order."""
+    directory = Path(directory or Path(settings.BASE_DIR) / "fixtures")
+    return sorted(directory.glob("*.json"))
+
+
+def read_records(paths):
+    """Parse fixture files into records, naming the file at fault on malformed JSON."""
+    records = []
+    for path in paths:
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CatalogueLoadError(f"{path.name}: cannot be read as JSON: {exc}") from exc
+        if not isinstance(data, list):
+            raise CatalogueLoadError(f"{path.name}: must hold a JSON list of records.")
+        for index, item in enumerate(data):
+            record = FixtureRecord(path, index, item)
+            if not isinstance(item, dict) or record.label not in MODEL_ORDER:
+                raise CatalogueLoadError(
+                    f"{record.describe()}: unknown model {record.label!r}; expected one of "
+                    + ", ".join(MODEL_ORDER)
+                )
+            if "pk" in item:
+                raise CatalogueLoadError(
+                    f"{record.describe()}: fixtures use natural keys only; remove the 'pk'."
+                )
+            records.append(record)
+    return records
+
+
+def _save_record(record, using):
+    (deserialized,) = serializers.deserialize(
+        "json", json.dumps([record.data]), using=using, ignorenonexistent=False
+    )
+    instance = deserialized.object
+    # Fixtures carry no pk, so a pk here means the natural key matched an existing row:
+    # validate it as an update, not as a duplicate of itself.
+    instance._state.adding = instance.pk is None
+    instance.full_clean()
+    deserialized.save(using=using)
+
+
+def load_catalogue(paths=None, using="default"):
+    """Load fixture files into the database; return a Counter of records per model.
+
+    All or nothing: any bad record rolls the whole load back. Loading the same files
+    twice leaves the database unchanged, because each record is matched by natural key.
+    """
+    records = read_records(paths if paths is not None else fixture_paths())
+    records.sort(key=lambda r: MODEL_ORDER.index(r.label))
+    counts = Counter()
+    with transaction.atomic(using=using):
+        for record in records:
+            try:
+                _save_record(record, using)
+            except ValidationError as exc:
+                problems = "; ".join(
+                    f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
+                )
+                raise CatalogueLoadError(f"{record.describe()}: {problems}") from exc
+            except Exception as exc:
+                raise CatalogueLoadError(f"{record.describe()}: {exc}") from exc
+            counts[record.label] += 1
+    return counts
+
+
+def normalise_name(name):
+    """Compare names the way a reader would: case, spacing and a leading "the" aside."""
+    name = " ".join(name.replace("\u2019", "'").split()).casefold()
+    return name[4:] if name.startswith("the ") else name
+
+
+def state_name_index():
+    """Map each normalised state name, official name and alias to the set of ISO3 codes."""
+    MemberState = apps.get_model("processes", "MemberState")
+    StateAlias = apps.get_model("processes", "StateAlias")
+    index = defaultdict(set)
+    for iso3, name, official in MemberState.objects.values_list("iso3", "name", "official_name"):
+        index[normalise_name(name)].add(iso3)
+        if official:
+            index[normalise_name(official)].add(iso3)
+    for alias, iso3 in StateAlias.objects.values_list("name", "state__iso3"):
+        index[normalise_name(alias)].add(iso3)
+    return index
+
+
+def resolve_state(name, index=None):
+    """Return the ISO3 code of the one state a spelling names, or None if none or several."""
+    codes = (index if index is not None else state_name_index()).get(normalise_name(name), set())
+    return next(iter(codes)) if len(codes) == 1 else None
+
+
+def check_catalogue():
+    """Return a list of integrity problems, each a plain sentence; empty when all is well."""
+    Process = apps.get_model("processes", "Process")
+    Participation = apps.get_model("processes", "Participation")
+    ProcessClaim = apps.get_model("processes", "ProcessClaim")
+    StateAlias = apps.get_model("processes", "StateAlias")
+    Event = apps.get_model("timeline", "Event")
+    Document = apps.get_model("timeline", "Document")
+    problems = []
+
+    for model in (Process, Participation, Event, Document):
+        uncited = model.objects.annotate(n=Count("citations")).filter(n=0)
+        for obj in uncited:
+            problems.append(f"{model._meta.verbose_name} without a citation: {obj}")
+
+    for process in Process.objects.filter(Q(category="") | Q(scope="")):
+        problems.append(f"process without a category or scope: {process.slug}")
+
+    index = state_name_index()
+    for alias in StateAlias.objects.select_related("state"):
+        codes = index[normalise_name(alias.name)]
+        if len(codes) != 1:
+            problems.append(
+                f"state name {alias.name!r} is ambiguous: it resolves to {', '.join(sorted(codes))}"
+            )
+
+    disputed_totals = set(
+        ProcessClaim.objects.filter(field="member_count").values_list("process_id", flat=True)
+    )
+    for process in Process.objects.filter(stated_member_total__isnull=False):
+        counted = member_count(process)
+        if counted != process.stated_member_total and process.pk not in disputed_totals:
+            problems.append(
+                f"{process.slug}: {counted} members listed but the source states "
+                f"{process.stated_member_total}, and no member_count claim records the difference"
+            )
+    return problems
+
+
+def member_count(process):
+    """Distinct member states recorded for a process on the latest as-of date it has."""
+    members = process.participations.filter(role="member", state__isnull=False)
+    latest = members.order_by("-as_of").values_list("as_of", flat=True).first()
+    return members.filter(as_of=latest).values("state").distinct().count()

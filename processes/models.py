@@ -1,0 +1,517 @@
+"""The catalogue's core: states, organizations, processes, who takes part, and sources.
+
+Every model that fixtures load has a natural key (slug, ISO code, file name…), so the
+fixture files read well in a diff and load into an empty database in any order.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+# A stand-in for "no as-of date" inside the participation uniqueness rule, so that two
+# undated rows for the same process, participant and role still count as duplicates
+# (SQL treats NULLs as distinct, and SQLite has no NULLS NOT DISTINCT).
+_NO_DATE = Value(datetime.date(1, 1, 1), output_field=models.DateField())
+
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, file_name):
+        return self.get(file_name=file_name)
+
+
+class Source(models.Model):
+    """One of the documents the catalogue is built from (the files in shared/seeds)."""
+
+    file_name = models.CharField(max_length=100, unique=True)
+    title = models.CharField(max_length=500)
+    author = models.CharField(max_length=300, blank=True)
+    published = models.CharField(
+        max_length=100, blank=True, help_text="Publication date or year as the source gives it."
+    )
+    url = models.URLField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+
+    objects = SourceManager()
+
+    class Meta:
+        ordering = ["file_name"]
+
+    def __str__(self):
+        return f"{self.file_name}: {self.title}"
+
+    def natural_key(self):
+        return (self.file_name,)
+
+
+class CitationManager(models.Manager):
+    def get_by_natural_key(self, source_file_name, locator):
+        return self.get(source__file_name=source_file_name, locator=locator)
+
+
+class Citation(models.Model):
+    """A place within a source: the file plus a section, annex or page."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    locator = models.CharField(
+        max_length=300, help_text="Section, annex, page or paragraph within the source."
+    )
+
+    objects = CitationManager()
+
+    class Meta:
+        ordering = ["source__file_name", "locator"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "locator"], name="citation_unique_locator")
+        ]
+
+    def __str__(self):
+        return f"{self.source.file_name}, {self.locator}"
+
+    def natural_key(self):
+        return (self.source.file_name, self.locator)
+
+    natural_key.dependencies = ["processes.source"]
+
+
+class StateKind(models.TextChoices):
+    STATE = "state", "State"
+    OBSERVER_STATE = "observer_state", "Observer state"
+    TERRITORY = "territory", "Territory"
+    HISTORICAL = "historical", "Historical state"
+
+
+class MemberStateManager(models.Manager):
+    def get_by_natural_key(self, iso3):
+        return self.get(iso3=iso3)
+
+
+class MemberState(models.Model):
+    """A state, territory or historical state, with its ISO 3166 and UN M49 codes.
+
+    Reference data (codes, names, regions) is generated from pycountry and
+    country_converter by ``manage.py build_states``; only aliases are curated by hand.
+    """
+
+    iso3 = models.CharField("ISO 3166 alpha-3", max_length=3, unique=True)
+    iso2 = models.CharField("ISO 3166 alpha-2", max_length=2, blank=True)
+    m49 = models.CharField("UN M49 code", max_length=3, blank=True)
+    name = models.CharField("short name", max_length=200)
+    official_name = models.CharField(max_length=300, blank=True)
+    region = models.CharField("UN region", max_length=50, blank=True)
+    sub_region = models.CharField("UN sub-region", max_length=100, blank=True)
+    kind = models.CharField(max_length=20, choices=StateKind.choices, default=StateKind.STATE)
+    valid_until = models.CharField(
+        max_length=20, blank=True, help_text="For historical states: when ISO withdrew the code."
+    )
+
+    objects = MemberStateManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["iso2"], condition=~Q(iso2=""), name="memberstate_unique_iso2"
+            ),
+            models.UniqueConstraint(
+                fields=["m49"], condition=~Q(m49=""), name="memberstate_unique_m49"
+            ),
+            models.CheckConstraint(
+                condition=Q(iso3__regex=r"^[A-Z]{3}$"), name="memberstate_iso3_format"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("processes:state-detail", args=[self.iso3.lower()])
+
+    def natural_key(self):
+        return (self.iso3,)
+
+
+class StateAliasManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class StateAlias(models.Model):
+    """Another spelling a source uses for a state ("Viet Nam", "Macedonia (FYR)")."""
+
+    name = models.CharField(max_length=200, unique=True)
+    state = models.ForeignKey(MemberState, on_delete=models.CASCADE, related_name="aliases")
+    note = models.CharField(max_length=300, blank=True)
+
+    objects = StateAliasManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "state aliases"
+
+    def __str__(self):
+        return f"{self.name} → {self.state.iso3}"
+
+    def natural_key(self):
+        return (self.name,)
+
+    natural_key.dependencies = ["processes.memberstate"]
+
+
+class SlugManager(models.Manager):
+    """Natural key lookup for every model identified by its slug."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class OrganizationKind(models.TextChoices):
+    UN_SYSTEM = "un_system", "UN system entity"
+    INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental organization"
+    REGIONAL = "regional", "Regional organization or economic community"
+    GOVERNMENT = "government", "Government body"
+    CIVIL_SOCIETY = "civil_society", "Civil society or NGO"
+    ACADEMIC = "academic", "Academic or research"
+
+
+class Organization(models.Model):
+    """An organization that runs, joins, observes or supports processes."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=300)
+    acronym = models.CharField(max_length=50, blank=True)
+    kind = models.CharField(max_length=20, choices=OrganizationKind.choices)
+    website = models.URLField(max_length=500, blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    description = models.TextField(blank=True)
+    citations = models.ManyToManyField(Citation, blank=True, related_name="organizations")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("processes:organization-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Topic(models.Model):
+    """One of the twenty effective-practice headings of the International Agenda for
+    Migration Management (seed 004, Annex D): the controlled vocabulary for topics."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    number = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(
+        max_length=100, unique=True, help_text="The heading without its parenthesis."
+    )
+    heading = models.CharField(max_length=300, help_text="The full heading, copied exactly.")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Scope(models.TextChoices):
+    GLOBAL = "global", "Global"
+    REGIONAL = "regional", "Regional"
+    INTER_REGIONAL = "inter_regional", "Inter-regional"
+
+
+class Category(models.TextChoices):
+    """The headings of seed 000, plus RCPs and other inter-state mechanisms."""
+
+    OVERALL_GOVERNANCE = "overall_governance", "Overall migration governance"
+    MIGRATION_DEVELOPMENT = "migration_development", "Migration and development"
+    REFUGEES_IDPS = "refugees_idps", "Refugees and internally displaced people"
+    TRAFFICKING_SMUGGLING = "trafficking_smuggling", "Human trafficking and migrant smuggling"
+    HUMANITARIAN_AD_HOC = "humanitarian_ad_hoc", "Humanitarian aspects (ad hoc)"
+    LABOUR_AD_HOC = "labour_ad_hoc", "Labour aspects (ad hoc)"
+    RCP = "rcp", "Regional consultative process"
+    OTHER_MECHANISM = "other_mechanism", "Other inter-state mechanism"
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", "Active"
+    DORMANT = "dormant", "Dormant"
+    ENDED = "ended", "Ended"
+
+
+class Region(models.TextChoices):
+    """UN geoscheme regions, the same vocabulary as MemberState.region."""
+
+    AFRICA = "Africa", "Africa"
+    AMERICAS = "Americas", "Americas"
+    ASIA = "Asia", "Asia"
+    EUROPE = "Europe", "Europe"
+    OCEANIA = "Oceania", "Oceania"
+
+
+class Process(models.Model):
+    """A global, regional or inter-regional intergovernmental process on migration."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=300)
+    short_name = models.CharField("short name or acronym", max_length=100, blank=True)
+    scope = models.CharField(max_length=20, choices=Scope.choices)
+    category = models.CharField(max_length=30, choices=Category.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    year_established = models.PositiveSmallIntegerField(null=True, blank=True)
+    year_ended = models.PositiveSmallIntegerField(null=True, blank=True)
+    region = models.CharField(
+        max_length=20,
+        choices=Region.choices,
+        blank=True,
+        help_text="UN region of a regional process; empty for global and inter-regional ones.",
+    )
+    region_label = models.CharField(
+        max_length=200, blank=True, help_text="The region in the source's own words."
+    )
+    description = models.TextField(blank=True, help_text="Our own words, never pasted text.")
+    websites = models.JSONField(default=list, blank=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="processes")
+    main_areas = models.TextField("main areas of discussion", blank=True)
+    main_areas_as_of = models.DateField(null=True, blank=True)
+    priorities = models.TextField("current priorities", blank=True)
+    priorities_as_of = models.DateField(null=True, blank=True)
+    stated_member_total = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The member total the source states, if it states one."
+    )
+    participants_note = models.TextField(
+        blank=True,
+        help_text="Participants the source names only generically (\u201cNGOs\u201d, "
+        "\u201crelevant UN agencies\u201d).",
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text="A process this one grew out of or belongs to.",
+    )
+    citations = models.ManyToManyField(Citation, blank=True, related_name="processes")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "processes"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year_ended__isnull=True)
+                | Q(year_established__isnull=True)
+                | Q(year_ended__gte=F("year_established")),
+                name="process_end_not_before_start",
+                violation_error_message="The year ended cannot be before the year established.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("processes:process-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ClaimBase(models.Model):
+    """One source's value for a fact, kept when sources disagree (or a source disagrees
+    with itself), so that both values stand side by side with their citations."""
+
+    field = models.CharField(
+        max_length=50, help_text="The fact in question, e.g. year_established."
+    )
+    value = models.CharField(max_length=300)
+    citation = models.ForeignKey(Citation, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ProcessClaimManager(models.Manager):
+    def get_by_natural_key(self, process_slug, field, source_file_name, locator):
+        return self.get(
+            process__slug=process_slug,
+            field=field,
+            citation__source__file_name=source_file_name,
+            citation__locator=locator,
+        )
+
+
+class ProcessClaim(ClaimBase):
+    """A disputed fact about a process, as one source states it."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="claims")
+
+    objects = ProcessClaimManager()
+
+    class Meta:
+        ordering = ["process", "field", "citation"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "field", "citation"], name="processclaim_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.process}: {self.field} = {self.value} ({self.citation})"
+
+    def natural_key(self):
+        return (self.process.slug, self.field, *self.citation.natural_key())
+
+    natural_key.dependencies = ["processes.process", "processes.citation"]
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", "Member"
+    OBSERVER = "observer", "Observer"
+    PARTNER = "partner", "Partner"
+    OBSERVER_OR_PARTNER = "observer_or_partner", "Observer or partner"
+    INTERESTED_STATE = "interested_state", "Interested state"
+    CHAIR = "chair", "Chair"
+    VICE_CHAIR = "vice_chair", "Vice-chair"
+    CO_CHAIR = "co_chair", "Co-chair"
+    PRESIDENCY_PRO_TEMPORE = "presidency_pro_tempore", "Presidency pro tempore"
+    SECRETARIAT = "secretariat", "Secretariat"
+    TECHNICAL_SUPPORT = "technical_support", "Facilitator or technical support"
+    PARTICIPANT = "participant", "Participant"
+
+
+class ParticipationManager(models.Manager):
+    def get_by_natural_key(self, process_slug, state_iso3, organization_slug, role, as_of):
+        return self.get(
+            process__slug=process_slug,
+            state__iso3=state_iso3,
+            organization__slug=organization_slug,
+            role=role,
+            as_of=as_of,
+        )
+
+
+class Participation(models.Model):
+    """One participant (a state or an organization, never both) in one role in one process,
+    as a source records it on a given date."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="participations")
+    state = models.ForeignKey(
+        MemberState,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    role = models.CharField(max_length=30, choices=Role.choices)
+    as_of = models.DateField(
+        null=True, blank=True, help_text="The date on which the source says this held."
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True, help_text="The source's own wording, where it matters.")
+    citations = models.ManyToManyField(Citation, blank=True, related_name="participations")
+
+    objects = ParticipationManager()
+
+    class Meta:
+        ordering = ["process", "role", "state", "organization"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(state__isnull=False) & Q(organization__isnull=True))
+                | (Q(state__isnull=True) & Q(organization__isnull=False)),
+                name="participation_exactly_one_participant",
+                violation_error_message=(
+                    "A participation needs exactly one participant: a state or an "
+                    "organization, not both and not neither."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="participation_end_not_before_start",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+            models.UniqueConstraint(
+                F("process"),
+                F("state"),
+                F("role"),
+                Coalesce("as_of", _NO_DATE),
+                condition=Q(state__isnull=False),
+                name="participation_unique_state_role",
+                violation_error_message=(
+                    "This state already has this role in this process on this as-of date."
+                ),
+            ),
+            models.UniqueConstraint(
+                F("process"),
+                F("organization"),
+                F("role"),
+                Coalesce("as_of", _NO_DATE),
+                condition=Q(organization__isnull=False),
+                name="participation_unique_organization_role",
+                violation_error_message=(
+                    "This organization already has this role in this process on this as-of date."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} – {self.get_role_display()} – {self.process}"
+
+    @property
+    def participant(self):
+        return self.state or self.organization
+
+    def natural_key(self):
+        return (
+            self.process.slug,
+            self.state.iso3 if self.state_id else None,
+            self.organization.slug if self.organization_id else None,
+            self.role,
+            self.as_of.isoformat() if self.as_of else None,
+        )
+
+    natural_key.dependencies = [
+        "processes.process",
+        "processes.memberstate",
+        "processes.organization",
+    ]
+
+    def clean(self):
+        super().clean()
+        if bool(self.state_id) == bool(self.organization_id):
+            message = (
+                "Choose either a state or an organization."
+                if self.state_id
+                else "Choose a state or an organization: a participation needs a participant."
+            )
+            raise ValidationError({"state": message, "organization": message})
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date cannot be before the start date."})

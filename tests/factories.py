@@ -1,0 +1,92 @@
+"""Keyword-only factories for test data: each makes one valid row, with overridable fields."""
+
+import itertools
+
+from processes.models import (
+    Citation,
+    MemberState,
+    Organization,
+    Participation,
+    Process,
+    Source,
+)
+from timeline.models import Document, Event
+
+_sequence = itertools.count(1)
+
+
+def _n():
+    return next(_sequence)
+
+
+def make_source(**fields):
+    n = _n()
+    defaults = {"file_name": f"source_{n}.txt", "title": f"Source {n}"}
+    return Source.objects.create(**{**defaults, **fields})
+
+
+def make_citation(*, source=None, **fields):
+    defaults = {"locator": f"Section {_n()}"}
+    return Citation.objects.create(source=source or make_source(), **{**defaults, **fields})
+
+
+def _letters(n, width):
+    letters = []
+    for _ in range(width):
+        n, rest = divmod(n, 26)
+        letters.append(chr(ord("A") + rest))
+    return "".join(reversed(letters))
+
+
+def make_state(**fields):
+    n = _n()
+    defaults = {
+        "iso3": "Q" + _letters(n, 2),
+        "iso2": "",
+        "name": f"State {n}",
+        "region": "Europe",
+        "sub_region": "Northern Europe",
+    }
+    return MemberState.objects.create(**{**defaults, **fields})
+
+
+def make_organization(**fields):
+    n = _n()
+    defaults = {"slug": f"org-{n}", "name": f"Organization {n}", "kind": "intergovernmental"}
+    return Organization.objects.create(**{**defaults, **fields})
+
+
+def make_process(**fields):
+    n = _n()
+    defaults = {
+        "slug": f"process-{n}",
+        "name": f"Process {n}",
+        "scope": "regional",
+        "category": "rcp",
+        "region": "Europe",
+    }
+    return Process.objects.create(**{**defaults, **fields})
+
+
+def make_participation(*, process=None, state=None, organization=None, **fields):
+    if state is None and organization is None:
+        state = make_state()
+    defaults = {"role": "member"}
+    return Participation.objects.create(
+        process=process or make_process(),
+        state=state,
+        organization=organization,
+        **{**defaults, **fields},
+    )
+
+
+def make_event(**fields):
+    n = _n()
+    defaults = {"slug": f"event-{n}", "title": f"Event {n}", "kind": "conference"}
+    return Event.objects.create(**{**defaults, **fields})
+
+
+def make_document(**fields):
+    n = _n()
+    defaults = {"slug": f"document-{n}", "title": f"Document {n}", "kind": "report"}
+    return Document.objects.create(**{**defaults, **fields})

@@ -1,0 +1,140 @@
+"""`load_catalogue`: natural-key fixtures load in any order, twice without change, and a
+broken file loads nothing and names the file and record at fault."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from processes.catalogue import CatalogueLoadError, fixture_paths, load_catalogue
+from processes.models import Participation, Process
+from timeline.models import Event
+
+pytestmark = pytest.mark.django_db
+
+SOURCE = {"model": "processes.source", "fields": {"file_name": "s.txt", "title": "S"}}
+CITATION = {
+    "model": "processes.citation",
+    "fields": {"source": ["s.txt"], "locator": "Annex A"},
+}
+STATE = {
+    "model": "processes.memberstate",
+    "fields": {"iso3": "HUN", "iso2": "HU", "m49": "348", "name": "Hungary", "kind": "state"},
+}
+PROCESS = {
+    "model": "processes.process",
+    "fields": {
+        "slug": "budapest-process",
+        "name": "Budapest Group/Process",
+        "scope": "regional",
+        "category": "rcp",
+        "citations": [["s.txt", "Annex A"]],
+    },
+}
+PARTICIPATION = {
+    "model": "processes.participation",
+    "fields": {
+        "process": ["budapest-process"],
+        "state": ["HUN"],
+        "organization": None,
+        "role": "chair",
+        "as_of": "2005-05-19",
+        "citations": [["s.txt", "Annex A"]],
+    },
+}
+
+
+def write(tmp_path, name, records):
+    path = tmp_path / name
+    path.write_text(json.dumps(records), encoding="utf-8")
+    return path
+
+
+def test_records_load_whatever_order_the_files_are_in(tmp_path):
+    # Dependents come first on purpose: the loader orders records by model itself.
+    paths = [
+        write(tmp_path, "a.json", [PARTICIPATION, PROCESS]),
+        write(tmp_path, "b.json", [CITATION, STATE, SOURCE]),
+    ]
+    counts = load_catalogue(paths)
+    assert sum(counts.values()) == 5
+    chair = Participation.objects.get()
+    assert (chair.process.slug, chair.state.iso3, chair.role) == (
+        "budapest-process",
+        "HUN",
+        "chair",
+    )
+    assert [str(c) for c in chair.citations.all()] == ["s.txt, Annex A"]
+
+
+def test_loading_twice_changes_nothing(tmp_path):
+    path = write(tmp_path, "all.json", [SOURCE, CITATION, STATE, PROCESS, PARTICIPATION])
+    load_catalogue([path])
+    before = list(Participation.objects.values_list("pk", "process_id", "state_id", "role"))
+    load_catalogue([path])
+    assert list(Participation.objects.values_list("pk", "process_id", "state_id", "role")) == before
+    assert Process.objects.count() == 1
+
+
+def test_a_bad_record_loads_nothing_and_is_named(tmp_path):
+    bad = {**PARTICIPATION, "fields": {**PARTICIPATION["fields"], "role": "emperor"}}
+    good = write(tmp_path, "good.json", [SOURCE, CITATION, STATE, PROCESS])
+    broken = write(tmp_path, "broken.json", [bad])
+    with pytest.raises(CatalogueLoadError) as caught:
+        load_catalogue([good, broken])
+    assert str(caught.value) == (
+        "broken.json, record 1 (processes.participation budapest-process HUN as emperor): "
+        "role: Value 'emperor' is not a valid choice."
+    )
+    assert Process.objects.count() == 0
+
+
+def test_a_reference_to_a_missing_record_is_named(tmp_path):
+    orphan = {**PARTICIPATION, "fields": {**PARTICIPATION["fields"], "state": ["XYZ"]}}
+    path = write(tmp_path, "orphan.json", [SOURCE, CITATION, PROCESS, orphan])
+    with pytest.raises(CatalogueLoadError, match=r"orphan\.json, record 4"):
+        load_catalogue([path])
+    assert Process.objects.count() == 0
+
+
+def test_malformed_json_names_the_file(tmp_path):
+    path = tmp_path / "typo.json"
+    path.write_text('[{"model": "processes.source",', encoding="utf-8")
+    with pytest.raises(CatalogueLoadError, match=r"typo\.json: cannot be read as JSON"):
+        load_catalogue([path])
+
+
+def test_fixtures_must_not_carry_primary_keys(tmp_path):
+    path = write(tmp_path, "pk.json", [{**SOURCE, "pk": 7}])
+    with pytest.raises(CatalogueLoadError, match="natural keys only"):
+        load_catalogue([path])
+
+
+def test_command_reports_failure_without_loading(tmp_path):
+    path = write(tmp_path, "broken.json", [{"model": "processes.nothing", "fields": {}}])
+    with pytest.raises(CommandError, match="Nothing was loaded"):
+        call_command("load_catalogue", str(path))
+
+
+def test_shipped_fixtures_load_into_an_empty_database_and_reload_unchanged(loaded_catalogue):
+    assert loaded_catalogue["processes.memberstate"] >= 249
+    snapshot = (
+        Process.objects.count(),
+        Participation.objects.count(),
+        Event.objects.count(),
+        sorted(Participation.objects.values_list("pk", flat=True)),
+    )
+    load_catalogue(fixture_paths())
+    assert snapshot == (
+        Process.objects.count(),
+        Participation.objects.count(),
+        Event.objects.count(),
+        sorted(Participation.objects.values_list("pk", flat=True)),
+    )
+
+
+def test_shipped_catalogue_passes_its_own_integrity_check(loaded_catalogue):
+    from processes.catalogue import check_catalogue
+
+    assert check_catalogue() == []

@@ -1,0 +1,17 @@
+"""The home page says what the catalogue is and how much it holds."""
+
+import pytest
+
+from tests.factories import make_process
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_shows_counts(client):
+    make_process()
+    make_process()
+    response = client.get("/")
+    assert response.status_code == 200
+    counts = dict(response.context["counts"])
+    assert counts["Processes"] == 2
+    assert "Regional consultative process" in response.content.decode()

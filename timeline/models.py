@@ -1,0 +1,266 @@
+"""What happened and what was written: dated events and documents, each with its sources."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from processes.models import (
+    Citation,
+    ClaimBase,
+    MemberState,
+    Organization,
+    Process,
+    SlugManager,
+    Source,
+)
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a stored date the source actually gives. A year-only date is stored
+    as 1 January of that year and must always be shown as the year alone."""
+
+    YEAR = "year", "Year"
+    MONTH = "month", "Month"
+    DAY = "day", "Day"
+
+
+def format_partial_date(value, precision):
+    """Render a date only as precisely as its source knows it (2006, 2017-07, 2017-04-18)."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
+class EventKind(models.TextChoices):
+    ESTABLISHMENT = "establishment", "Establishment or launch"
+    ADOPTION = "adoption", "Adoption"
+    ENTRY_INTO_FORCE = "entry_into_force", "Entry into force"
+    CONFERENCE = "conference", "Conference or summit"
+    WORKSHOP = "workshop", "Workshop"
+    SESSION = "session", "Session"
+    APPOINTMENT = "appointment", "Appointment"
+    MEETING = "meeting", "Meeting"
+    REPORT = "report", "Report"
+
+
+class DocumentKind(models.TextChoices):
+    CONVENTION = "convention", "Convention"
+    DECLARATION = "declaration", "Declaration"
+    RESOLUTION = "resolution", "Resolution"
+    REPORT = "report", "Report"
+    FRAMEWORK = "framework", "Framework"
+    AGENDA = "agenda", "Agenda"
+    GUIDELINES = "guidelines", "Guidelines"
+    CONCEPT_NOTE = "concept_note", "Concept note"
+    ISSUE_BRIEF = "issue_brief", "Issue brief"
+    PUBLICATION = "publication", "Publication"
+
+
+def _dated_constraints(prefix):
+    return [
+        models.CheckConstraint(
+            condition=Q(end_date__isnull=True)
+            | Q(start_date__isnull=True)
+            | Q(end_date__gte=F("start_date")),
+            name=f"{prefix}_end_not_before_start",
+            violation_error_message="The end date cannot be before the start date.",
+        ),
+        models.CheckConstraint(
+            condition=Q(start_date__isnull=True) | ~Q(start_precision=""),
+            name=f"{prefix}_start_has_precision",
+            violation_error_message="A start date needs its precision (year, month or day).",
+        ),
+    ]
+
+
+class Document(models.Model):
+    """A convention, declaration, resolution, report, framework or other text."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=500)
+    short_title = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    un_symbol = models.CharField("UN document symbol", max_length=60, blank=True)
+    date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
+    publisher = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    url = models.URLField(max_length=500, blank=True)
+    processes = models.ManyToManyField(Process, blank=True, related_name="documents")
+    summary = models.TextField(blank=True, help_text="Our own words, never pasted text.")
+    source = models.OneToOneField(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="document",
+        help_text="Set when this document is one of the catalogue's own source documents.",
+    )
+    citations = models.ManyToManyField(Citation, blank=True, related_name="documents")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["date", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["un_symbol"],
+                condition=~Q(un_symbol=""),
+                name="document_unique_un_symbol",
+                violation_error_message="Another document already has this UN symbol.",
+            ),
+            models.CheckConstraint(
+                condition=Q(date__isnull=True) | ~Q(date_precision=""),
+                name="document_date_has_precision",
+                violation_error_message="A date needs its precision (year, month or day).",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.un_symbol})" if self.un_symbol else self.title
+
+    def get_absolute_url(self):
+        return reverse("timeline:document-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["processes.organization", "processes.source"]
+
+    @property
+    def date_display(self):
+        return format_partial_date(self.date, self.date_precision)
+
+
+class DocumentPartKind(models.TextChoices):
+    COMMON_UNDERSTANDING = "common_understanding", "Common understanding"
+    EFFECTIVE_PRACTICE = "effective_practice", "Effective practice heading"
+    SECTION = "section", "Section"
+
+
+class DocumentPartManager(models.Manager):
+    def get_by_natural_key(self, document_slug, kind, number):
+        return self.get(document__slug=document_slug, kind=kind, number=number)
+
+
+class DocumentPart(models.Model):
+    """A numbered part of a document, such as one of the IAMM's Common Understandings."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="parts")
+    kind = models.CharField(max_length=30, choices=DocumentPartKind.choices)
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField(help_text="The part's own words, quoted exactly from the document.")
+    citation = models.ForeignKey(
+        Citation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = DocumentPartManager()
+
+    class Meta:
+        ordering = ["document", "kind", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "kind", "number"], name="documentpart_unique_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.text}"
+
+    def natural_key(self):
+        return (self.document.slug, self.kind, self.number)
+
+    natural_key.dependencies = ["timeline.document"]
+
+
+class Event(models.Model):
+    """Something that happened on a date: a launch, an adoption, a conference, a workshop."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=500)
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    start_date = models.DateField(null=True, blank=True)
+    start_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    end_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    country = models.ForeignKey(
+        MemberState, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    description = models.TextField(blank=True, help_text="Our own words, never pasted text.")
+    processes = models.ManyToManyField(Process, blank=True, related_name="events")
+    organizations = models.ManyToManyField(Organization, blank=True, related_name="events")
+    documents = models.ManyToManyField(Document, blank=True, related_name="events")
+    citations = models.ManyToManyField(Citation, blank=True, related_name="events")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["start_date", "title"]
+        constraints = _dated_constraints("event")
+
+    def __str__(self):
+        return f"{self.date_display} {self.title}".strip()
+
+    def get_absolute_url(self):
+        return reverse("timeline:event-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = [
+        "processes.memberstate",
+        "processes.process",
+        "processes.organization",
+        "timeline.document",
+    ]
+
+    @property
+    def date_display(self):
+        start = format_partial_date(self.start_date, self.start_precision)
+        end = format_partial_date(self.end_date, self.end_precision)
+        return f"{start} – {end}" if end and end != start else start
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date cannot be before the start date."})
+
+
+class EventClaimManager(models.Manager):
+    def get_by_natural_key(self, event_slug, field, source_file_name, locator):
+        return self.get(
+            event__slug=event_slug,
+            field=field,
+            citation__source__file_name=source_file_name,
+            citation__locator=locator,
+        )
+
+
+class EventClaim(ClaimBase):
+    """A disputed fact about an event (usually its date), as one source states it."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="claims")
+
+    objects = EventClaimManager()
+
+    class Meta:
+        ordering = ["event", "field", "citation"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "field", "citation"], name="eventclaim_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.event}: {self.field} = {self.value} ({self.citation})"
+
+    def natural_key(self):
+        return (self.event.slug, self.field, *self.citation.natural_key())
+
+    natural_key.dependencies = ["timeline.event", "processes.citation"]
