@@ -202,3 +202,68 @@ def member_count(process):
     members = process.participations.filter(role="member", state__isnull=False)
     latest = members.order_by("-as_of").values_list("as_of", flat=True).first()
     return members.filter(as_of=latest).values("state").distinct().count()
+
+
+# Which fixture file holds which model's records; export_catalogue writes exactly these.
+FIXTURE_FILES = {
+    "processes.source": "sources.json",
+    "processes.citation": "citations.json",
+    "processes.memberstate": "states.json",
+    "processes.statealias": "state-aliases.json",
+    "processes.topic": "topics.json",
+    "processes.organization": "organizations.json",
+    "processes.process": "processes.json",
+    "processes.processclaim": "claims.json",
+    "processes.participation": "participations.json",
+    "timeline.document": "documents.json",
+    "timeline.documentpart": "document-parts.json",
+    "timeline.event": "events.json",
+    "timeline.eventclaim": "claims.json",
+}
+
+
+def _sort_key(value):
+    """Order natural keys that may hold None or nested lists, deterministically."""
+    if isinstance(value, list | tuple):
+        return tuple(_sort_key(item) for item in value)
+    return ("", "") if value is None else (type(value).__name__, str(value))
+
+
+def serialize_model(label, using="default"):
+    """All records of one model as fixture dicts, in natural-key order, M2M lists sorted."""
+    model = apps.get_model(label)
+    records = serializers.serialize(
+        "python",
+        model._default_manager.using(using).all(),
+        use_natural_foreign_keys=True,
+        use_natural_primary_keys=True,
+    )
+    many_to_many = {field.name for field in model._meta.many_to_many}
+    for record in records:
+        record.pop("pk", None)
+        for name in many_to_many:
+            record["fields"][name] = sorted(record["fields"][name], key=_sort_key)
+    natural_keys = [obj.natural_key() for obj in model._default_manager.using(using).all()]
+    paired = sorted(zip(natural_keys, records, strict=True), key=lambda p: _sort_key(p[0]))
+    return [record for _, record in paired]
+
+
+def _json_default(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"cannot write {value!r} to a fixture")
+
+
+def export_catalogue(directory=None, using="default"):
+    """Write the database back to the fixture files, deterministically; return the paths."""
+    directory = Path(directory or Path(settings.BASE_DIR) / "fixtures")
+    by_file = defaultdict(list)
+    for label in MODEL_ORDER:
+        by_file[FIXTURE_FILES[label]].extend(serialize_model(label, using))
+    written = []
+    for name, records in by_file.items():
+        path = directory / name
+        text = json.dumps(records, indent=2, ensure_ascii=False, default=_json_default)
+        path.write_text(text + "\n", encoding="utf-8")
+        written.append(path)
+    return written
