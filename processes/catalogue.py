@@ -143,10 +143,10 @@ def state_name_index():
     MemberState = apps.get_model("processes", "MemberState")
     StateAlias = apps.get_model("processes", "StateAlias")
     index = defaultdict(set)
-    for iso3, name, official in MemberState.objects.values_list("iso3", "name", "official_name"):
-        index[normalise_name(name)].add(iso3)
-        if official:
-            index[normalise_name(official)].add(iso3)
+    names = MemberState.objects.values_list("iso3", "name", "iso_name", "official_name")
+    for iso3, *spellings in names:
+        for spelling in filter(None, spellings):
+            index[normalise_name(spelling)].add(iso3)
     for alias, iso3 in StateAlias.objects.values_list("name", "state__iso3"):
         index[normalise_name(alias)].add(iso3)
     return index

@@ -100,6 +100,9 @@ class MemberState(models.Model):
     iso2 = models.CharField("ISO 3166 alpha-2", max_length=2, blank=True)
     m49 = models.CharField("UN M49 code", max_length=3, blank=True)
     name = models.CharField("short name", max_length=200)
+    iso_name = models.CharField(
+        "ISO 3166 name", max_length=200, blank=True, help_text="The name as ISO 3166 writes it."
+    )
     official_name = models.CharField(max_length=300, blank=True)
     region = models.CharField("UN region", max_length=50, blank=True)
     sub_region = models.CharField("UN sub-region", max_length=100, blank=True)

@@ -69,6 +69,7 @@ def build_state_records():
                 "iso2": country.alpha_2,
                 "m49": f"{int(row.UNcode):03d}" if row is not None and _clean(row.UNcode) else "",
                 "name": getattr(country, "common_name", None) or country.name,
+                "iso_name": country.name,
                 "official_name": getattr(country, "official_name", ""),
                 "region": region_of.get(sub_region, ""),
                 "sub_region": sub_region,
@@ -84,6 +85,7 @@ def build_state_records():
                 "iso2": _clean(row.ISO2),
                 "m49": f"{int(row.UNcode):03d}" if _clean(row.UNcode) else "",
                 "name": _clean(row.name_short),
+                "iso_name": "",
                 # Status contested: keep the neutral short name only.
                 "official_name": "",
                 "region": region_of.get(_clean(row.UNregion), ""),
@@ -102,6 +104,7 @@ def build_state_records():
                 "iso2": "",
                 "m49": f"{int(historic.numeric):03d}" if getattr(historic, "numeric", "") else "",
                 "name": historic.name,
+                "iso_name": historic.name,
                 "official_name": "",
                 "region": "",
                 "sub_region": "",
