@@ -32,6 +32,7 @@ MODEL_ORDER = [
     "timeline.documentpart",
     "timeline.event",
     "timeline.eventclaim",
+    "timeline.documentclaim",
 ]
 
 
@@ -97,15 +98,24 @@ def read_records(paths):
 
 
 def _save_record(record, using):
+    """Validate and save one record; return it if it refers forward to a record of the
+    same kind not loaded yet (a parent organization further down the file)."""
     (deserialized,) = serializers.deserialize(
-        "json", json.dumps([record.data]), using=using, ignorenonexistent=False
+        "json",
+        json.dumps([record.data]),
+        using=using,
+        ignorenonexistent=False,
+        handle_forward_references=True,
     )
     instance = deserialized.object
     # Fixtures carry no pk, so a pk here means the natural key matched an existing row:
     # validate it as an update, not as a duplicate of itself.
     instance._state.adding = instance.pk is None
-    instance.full_clean()
+    # Field-level checks (choices, lengths, formats) give the clearest messages; uniqueness
+    # and check constraints are left to the database, which names the same record.
+    instance.full_clean(validate_unique=False, validate_constraints=False)
     deserialized.save(using=using)
+    return deserialized if deserialized.deferred_fields else None
 
 
 def load_catalogue(paths=None, using="default"):
@@ -117,10 +127,13 @@ def load_catalogue(paths=None, using="default"):
     records = read_records(paths if paths is not None else fixture_paths())
     records.sort(key=lambda r: MODEL_ORDER.index(r.label))
     counts = Counter()
+    deferred = []
     with transaction.atomic(using=using):
         for record in records:
             try:
-                _save_record(record, using)
+                pending = _save_record(record, using)
+                if pending:
+                    deferred.append((record, pending))
             except ValidationError as exc:
                 problems = "; ".join(
                     f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
@@ -129,6 +142,11 @@ def load_catalogue(paths=None, using="default"):
             except Exception as exc:
                 raise CatalogueLoadError(f"{record.describe()}: {exc}") from exc
             counts[record.label] += 1
+        for record, pending in deferred:
+            try:
+                pending.save_deferred_fields(using=using)
+            except Exception as exc:
+                raise CatalogueLoadError(f"{record.describe()}: {exc}") from exc
     return counts
 
 
@@ -198,8 +216,11 @@ def check_catalogue():
 
 
 def member_count(process):
-    """Distinct member states recorded for a process on the latest as-of date it has."""
-    members = process.participations.filter(role="member", state__isnull=False)
+    """Distinct member (or, where the source lists no members, participant) states of a
+    process on the latest as-of date it has, leaving out those the source counts apart."""
+    members = process.participations.filter(
+        role__in=["member", "participant"], state__isnull=False, outside_stated_total=False
+    )
     latest = members.order_by("-as_of").values_list("as_of", flat=True).first()
     return members.filter(as_of=latest).values("state").distinct().count()
 
@@ -219,6 +240,7 @@ FIXTURE_FILES = {
     "timeline.documentpart": "document-parts.json",
     "timeline.event": "events.json",
     "timeline.eventclaim": "claims.json",
+    "timeline.documentclaim": "claims.json",
 }
 
 

@@ -18,6 +18,13 @@ from django.urls import reverse
 _NO_DATE = Value(datetime.date(1, 1, 1), output_field=models.DateField())
 
 
+class PublicQuerySet(models.QuerySet):
+    """The one place that says which rows the public site may show."""
+
+    def published(self):
+        return self.all()
+
+
 class SourceManager(models.Manager):
     def get_by_natural_key(self, file_name):
         return self.get(file_name=file_name)
@@ -84,7 +91,12 @@ class StateKind(models.TextChoices):
     HISTORICAL = "historical", "Historical state"
 
 
-class MemberStateManager(models.Manager):
+class MemberStateQuerySet(PublicQuerySet):
+    def for_list(self):
+        return self.prefetch_related("aliases")
+
+
+class MemberStateManager(models.Manager.from_queryset(MemberStateQuerySet)):
     def get_by_natural_key(self, iso3):
         return self.get(iso3=iso3)
 
@@ -171,6 +183,11 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
+class OrganizationQuerySet(PublicQuerySet):
+    def for_list(self):
+        return self.select_related("parent")
+
+
 class OrganizationKind(models.TextChoices):
     UN_SYSTEM = "un_system", "UN system entity"
     INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental organization"
@@ -194,7 +211,7 @@ class Organization(models.Model):
     description = models.TextField(blank=True)
     citations = models.ManyToManyField(Citation, blank=True, related_name="organizations")
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(OrganizationQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -267,6 +284,11 @@ class Region(models.TextChoices):
     OCEANIA = "Oceania", "Oceania"
 
 
+class ProcessQuerySet(PublicQuerySet):
+    def for_list(self):
+        return self.select_related("parent").prefetch_related("topics", "citations__source")
+
+
 class Process(models.Model):
     """A global, regional or inter-regional intergovernmental process on migration."""
 
@@ -312,7 +334,7 @@ class Process(models.Model):
     )
     citations = models.ManyToManyField(Citation, blank=True, related_name="processes")
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(ProcessQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -401,7 +423,17 @@ class Role(models.TextChoices):
     PARTICIPANT = "participant", "Participant"
 
 
-class ParticipationManager(models.Manager):
+class ParticipationQuerySet(PublicQuerySet):
+    def published(self):
+        return self.filter(process__in=Process.objects.published())
+
+    def for_list(self):
+        return self.select_related("process", "state", "organization").prefetch_related(
+            "citations__source"
+        )
+
+
+class ParticipationManager(models.Manager.from_queryset(ParticipationQuerySet)):
     def get_by_natural_key(self, process_slug, state_iso3, organization_slug, role, as_of):
         return self.get(
             process__slug=process_slug,
@@ -438,6 +470,11 @@ class Participation(models.Model):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True, help_text="The source's own wording, where it matters.")
+    outside_stated_total = models.BooleanField(
+        default=False,
+        help_text="The source lists this participant but counts it apart from the total it "
+        "states (“Total: 16 + Hong Kong”).",
+    )
     citations = models.ManyToManyField(Citation, blank=True, related_name="participations")
 
     objects = ParticipationManager()

@@ -1,11 +1,24 @@
-"""Shared pytest fixtures."""
+"""Shared pytest fixtures.
+
+The shipped catalogue is loaded once into the test database for the whole session, so
+every test sees real data; each test runs in a transaction that is rolled back.
+Factories make extra rows with codes and slugs the catalogue does not use.
+"""
 
 import pytest
 
+from processes.catalogue import load_catalogue
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_catalogue()
+
 
 @pytest.fixture
-def loaded_catalogue(db):
-    """The shipped catalogue, loaded from fixtures/ into the test database."""
-    from processes.catalogue import load_catalogue
+def catalogue(db):
+    """The shipped catalogue (already loaded for the session)."""
+    from processes.models import Process
 
-    return load_catalogue()
+    assert Process.objects.exists(), "the catalogue should be loaded for the session"

@@ -35,12 +35,12 @@ def test_states_fixture_covers_iso_3166_1():
         ("the Russian Federation", "RUS"),
     ],
 )
-def test_spellings_resolve_to_one_state(loaded_catalogue, spelling, iso3):
+def test_spellings_resolve_to_one_state(catalogue, spelling, iso3):
     assert resolve_state(spelling) == iso3
 
 
 @pytest.mark.django_db
-def test_every_alias_resolves_to_exactly_its_own_state(loaded_catalogue):
+def test_every_alias_resolves_to_exactly_its_own_state(catalogue):
     from processes.models import StateAlias
 
     index = state_name_index()

@@ -11,6 +11,7 @@ from processes.models import (
     MemberState,
     Organization,
     Process,
+    PublicQuerySet,
     SlugManager,
     Source,
 )
@@ -78,6 +79,11 @@ def _dated_constraints(prefix):
     ]
 
 
+class DocumentQuerySet(PublicQuerySet):
+    def for_list(self):
+        return self.select_related("publisher").prefetch_related("processes", "citations__source")
+
+
 class Document(models.Model):
     """A convention, declaration, resolution, report, framework or other text."""
 
@@ -104,7 +110,7 @@ class Document(models.Model):
     )
     citations = models.ManyToManyField(Citation, blank=True, related_name="documents")
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(DocumentQuerySet)()
 
     class Meta:
         ordering = ["date", "title"]
@@ -179,6 +185,13 @@ class DocumentPart(models.Model):
     natural_key.dependencies = ["timeline.document"]
 
 
+class EventQuerySet(PublicQuerySet):
+    def for_list(self):
+        return self.select_related("country").prefetch_related(
+            "processes", "organizations", "documents", "citations__source"
+        )
+
+
 class Event(models.Model):
     """Something that happened on a date: a launch, an adoption, a conference, a workshop."""
 
@@ -200,7 +213,7 @@ class Event(models.Model):
     documents = models.ManyToManyField(Document, blank=True, related_name="events")
     citations = models.ManyToManyField(Citation, blank=True, related_name="events")
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(EventQuerySet)()
 
     class Meta:
         ordering = ["start_date", "title"]
@@ -264,3 +277,37 @@ class EventClaim(ClaimBase):
         return (self.event.slug, self.field, *self.citation.natural_key())
 
     natural_key.dependencies = ["timeline.event", "processes.citation"]
+
+
+class DocumentClaimManager(models.Manager):
+    def get_by_natural_key(self, document_slug, field, source_file_name, locator):
+        return self.get(
+            document__slug=document_slug,
+            field=field,
+            citation__source__file_name=source_file_name,
+            citation__locator=locator,
+        )
+
+
+class DocumentClaim(ClaimBase):
+    """A disputed fact about a document (its title as a source words it, its date)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="claims")
+
+    objects = DocumentClaimManager()
+
+    class Meta:
+        ordering = ["document", "field", "citation"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "field", "citation"], name="documentclaim_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.document}: {self.field} = {self.value} ({self.citation})"
+
+    def natural_key(self):
+        return (self.document.slug, self.field, *self.citation.natural_key())
+
+    natural_key.dependencies = ["timeline.document", "processes.citation"]
