@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate load check lint format clean
+.PHONY: run test install migrate load check lint format clean screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,7 @@ format: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+
+# Screenshots of the main pages (desktop and phone) into screenshots/, which git ignores.
+screenshots: install
+	DJANGO_ALLOW_INSECURE_KEY=1 $(BIN)/python -m tests.browser.screenshots screenshots

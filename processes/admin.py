@@ -81,10 +81,11 @@ class ProcessClaimInline(admin.TabularInline):
 @admin.register(Process)
 class ProcessAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "category", "scope", "status", "year_established"]
-    list_filter = ["category", "scope", "status", "region", "topics"]
+    list_filter = ["category", "scope", "status", "regions", "topics"]
     search_fields = ["name", "short_name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["topics", "parent", "citations"]
+    filter_horizontal = ["regions"]
     inlines = [ParticipationInline, ProcessClaimInline]
 
 

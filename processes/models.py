@@ -274,8 +274,8 @@ class Status(models.TextChoices):
     ENDED = "ended", "Ended"
 
 
-class Region(models.TextChoices):
-    """UN geoscheme regions, the same vocabulary as MemberState.region."""
+class UNRegion(models.TextChoices):
+    """UN geoscheme regions, the vocabulary of MemberState.region and Region.name."""
 
     AFRICA = "Africa", "Africa"
     AMERICAS = "Americas", "Americas"
@@ -286,7 +286,31 @@ class Region(models.TextChoices):
 
 class ProcessQuerySet(PublicQuerySet):
     def for_list(self):
-        return self.select_related("parent").prefetch_related("topics", "citations__source")
+        return self.select_related("parent").prefetch_related(
+            "topics", "regions", "citations__source"
+        )
+
+
+class RegionManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Region(models.Model):
+    """A UN geoscheme region (Africa, Americas, Asia, Europe, Oceania)."""
+
+    name = models.CharField(max_length=20, choices=UNRegion.choices, unique=True)
+
+    objects = RegionManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
 
 
 class Process(models.Model):
@@ -300,11 +324,12 @@ class Process(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, blank=True)
     year_established = models.PositiveSmallIntegerField(null=True, blank=True)
     year_ended = models.PositiveSmallIntegerField(null=True, blank=True)
-    region = models.CharField(
-        max_length=20,
-        choices=Region.choices,
+    regions = models.ManyToManyField(
+        Region,
         blank=True,
-        help_text="UN region of a regional process; empty for global and inter-regional ones.",
+        related_name="processes",
+        help_text="UN regions the process covers: the region the source places it in, or for "
+        "an inter-regional process the regions the source names or its listed members are in.",
     )
     region_label = models.CharField(
         max_length=200, blank=True, help_text="The region in the source's own words."

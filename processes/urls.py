@@ -1,4 +1,4 @@
-"""Public URLs of the processes app."""
+"""Public URLs of the processes app (stable: documented in docs/urls.md)."""
 
 from django.urls import path
 
@@ -8,4 +8,28 @@ app_name = "processes"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("processes/", views.ProcessListView.as_view(), name="process-list"),
+    path("processes/export.csv", views.ProcessExportView.as_view(), name="process-export"),
+    path("processes/<slug:slug>/", views.ProcessDetailView.as_view(), name="process-detail"),
+    path("states/", views.MemberStateListView.as_view(), name="state-list"),
+    path("states/export.csv", views.MemberStateExportView.as_view(), name="state-export"),
+    path("states/<str:iso3>/", views.MemberStateDetailView.as_view(), name="state-detail"),
+    path("organizations/", views.OrganizationListView.as_view(), name="organization-list"),
+    path(
+        "organizations/export.csv",
+        views.OrganizationExportView.as_view(),
+        name="organization-export",
+    ),
+    path(
+        "organizations/<slug:slug>/",
+        views.OrganizationDetailView.as_view(),
+        name="organization-detail",
+    ),
+    path("participations/", views.ParticipationListView.as_view(), name="participation-list"),
+    path(
+        "participations/export.csv",
+        views.ParticipationExportView.as_view(),
+        name="participation-export",
+    ),
 ]

@@ -1,9 +1,103 @@
-"""Public pages of the processes app."""
+"""Public pages of the processes app: thin generic views over published querysets."""
 
-from django.views.generic import TemplateView
+from collections import OrderedDict
 
-from processes.models import Category, MemberState, Organization, Participation, Process
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, TemplateView
+
+from processes.browsing import Column, Facet, FilteredListView, citations_text, join_values
+from processes.filters import (
+    MemberStateFilter,
+    OrganizationFilter,
+    ParticipationFilter,
+    ProcessFilter,
+    text_search,
+    with_process_count,
+)
+from processes.models import (
+    Category,
+    MemberState,
+    Organization,
+    OrganizationKind,
+    Participation,
+    Process,
+    Role,
+    Scope,
+    StateKind,
+    Status,
+)
 from timeline.models import Document, Event
+
+# --- CSV columns: stable names, documented in docs/csv.md ------------------------------------
+
+
+def _url(obj):
+    return obj.get_absolute_url()
+
+
+PROCESS_COLUMNS = (
+    Column("slug", lambda p: p.slug),
+    Column("name", lambda p: p.name),
+    Column("short_name", lambda p: p.short_name),
+    Column("scope", lambda p: p.scope),
+    Column("category", lambda p: p.category),
+    Column("status", lambda p: p.status),
+    Column("year_established", lambda p: p.year_established),
+    Column("year_ended", lambda p: p.year_ended),
+    Column("regions", lambda p: join_values(r.name for r in p.regions.all())),
+    Column("region_label", lambda p: p.region_label),
+    Column("topics", lambda p: join_values(t.name for t in p.topics.all())),
+    Column("websites", lambda p: join_values(p.websites)),
+    Column("stated_member_total", lambda p: p.stated_member_total),
+    Column("parent_slug", lambda p: p.parent.slug if p.parent else ""),
+    Column("description", lambda p: p.description),
+    Column("url", _url, is_url=True),
+    Column("citations", citations_text),
+)
+
+STATE_COLUMNS = (
+    Column("iso3", lambda s: s.iso3),
+    Column("iso2", lambda s: s.iso2),
+    Column("m49", lambda s: s.m49),
+    Column("name", lambda s: s.name),
+    Column("iso_name", lambda s: s.iso_name),
+    Column("official_name", lambda s: s.official_name),
+    Column("region", lambda s: s.region),
+    Column("sub_region", lambda s: s.sub_region),
+    Column("kind", lambda s: s.kind),
+    Column("aliases", lambda s: join_values(a.name for a in s.aliases.all())),
+    Column("process_count", lambda s: s.process_count),
+    Column("url", _url, is_url=True),
+)
+
+ORGANIZATION_COLUMNS = (
+    Column("slug", lambda o: o.slug),
+    Column("name", lambda o: o.name),
+    Column("acronym", lambda o: o.acronym),
+    Column("kind", lambda o: o.kind),
+    Column("website", lambda o: o.website),
+    Column("parent_slug", lambda o: o.parent.slug if o.parent else ""),
+    Column("process_count", lambda o: o.process_count),
+    Column("url", _url, is_url=True),
+)
+
+PARTICIPATION_COLUMNS = (
+    Column("process_slug", lambda p: p.process.slug),
+    Column("process_name", lambda p: p.process.name),
+    Column("participant_type", lambda p: "state" if p.state_id else "organization"),
+    Column("state_iso3", lambda p: p.state.iso3 if p.state else ""),
+    Column("state_name", lambda p: p.state.name if p.state else ""),
+    Column("organization_slug", lambda p: p.organization.slug if p.organization else ""),
+    Column("organization_name", lambda p: p.organization.name if p.organization else ""),
+    Column("role", lambda p: p.role),
+    Column("as_of", lambda p: p.as_of),
+    Column("start_date", lambda p: p.start_date),
+    Column("end_date", lambda p: p.end_date),
+    Column("note", lambda p: p.note),
+    Column("process_url", lambda p: p.process.get_absolute_url(), is_url=True),
+    Column("citations", citations_text),
+)
 
 
 class HomeView(TemplateView):
@@ -14,12 +108,306 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["counts"] = [
-            ("Processes", Process.objects.count()),
-            ("States and territories", MemberState.objects.count()),
-            ("Organizations", Organization.objects.count()),
-            ("Participations", Participation.objects.count()),
-            ("Events", Event.objects.count()),
-            ("Documents", Document.objects.count()),
+            ("Processes", Process.objects.published().count(), "processes:process-list"),
+            ("States and territories", MemberState.objects.count(), "processes:state-list"),
+            ("Organizations", Organization.objects.count(), "processes:organization-list"),
+            (
+                "Participations",
+                Participation.objects.published().count(),
+                "processes:participation-list",
+            ),
+            ("Events", Event.objects.published().count(), "timeline:event-list"),
+            ("Documents", Document.objects.published().count(), "timeline:document-list"),
         ]
-        context["categories"] = Category.choices
+        category_counts = dict(
+            Process.objects.published().order_by().values_list("category").annotate(n=Count("pk"))
+        )
+        context["categories"] = [
+            (value, label, category_counts.get(value, 0)) for value, label in Category.choices
+        ]
+        context["latest_events"] = (
+            Event.objects.published().exclude(start_date=None).order_by("-start_date", "title")[:8]
+        )
+        return context
+
+
+# --- processes -----------------------------------------------------------------------------
+
+
+class ProcessListView(FilteredListView):
+    """/processes/: every process, filterable by kind, time, topic and participant."""
+
+    model = Process
+    filterset_class = ProcessFilter
+    template_name = "processes/process_list.html"
+    noun_plural = "processes"
+    page_title = "Processes"
+    export_url_name = "processes:process-export"
+    export_name = "processes"
+    csv_columns = PROCESS_COLUMNS
+    facets = (
+        Facet("category", "Category", "category", dict(Category.choices)),
+        Facet("scope", "Scope", "scope", dict(Scope.choices)),
+        Facet("status", "Status", "status", dict(Status.choices)),
+        Facet("region", "Region", "regions__name"),
+        Facet("topic", "Topic", "topics__slug", label_path="topics__name"),
+    )
+
+
+class ProcessExportView(ProcessListView):
+    """/processes/export.csv: exactly the processes the list shows, every page."""
+
+    export = True
+
+
+class ProcessDetailView(DetailView):
+    """Everything known about one process, each fact with its source."""
+
+    template_name = "processes/process_detail.html"
+
+    def get_queryset(self):
+        participations = Participation.objects.published().for_list()
+        return (
+            Process.objects.published()
+            .for_list()
+            .prefetch_related(
+                Prefetch("participations", queryset=participations),
+                Prefetch("events", queryset=Event.objects.published().for_list()),
+                Prefetch("documents", queryset=Document.objects.published().for_list()),
+                "claims__citation__source",
+                "children",
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["participants_by_role"] = group_by_role(self.object.participations.all())
+        context["disputes"] = group_claims(self.object.claims.all())
+        return context
+
+
+def group_by_role(participations):
+    """Participations in the order of the Role choices, states before organizations.
+
+    Each group is a dict with its ``items`` and, where every item cites the same places,
+    those ``citations`` once for the whole group (each item then shows none of its own).
+    """
+    order = {value: index for index, (value, _) in enumerate(Role.choices)}
+    groups = OrderedDict()
+    for participation in sorted(
+        participations,
+        key=lambda p: (
+            order.get(p.role, 99),
+            p.state is None,
+            str(p.participant),
+            p.as_of or "",
+        ),
+    ):
+        group = groups.setdefault(participation.get_role_display(), {"items": []})
+        group["items"].append(participation)
+    for group in groups.values():
+        cited = {tuple(c.pk for c in p.citations.all()) for p in group["items"]}
+        shared = len(cited) == 1 and len(group["items"]) > 1
+        group["citations"] = list(group["items"][0].citations.all()) if shared else []
+    return groups
+
+
+def group_claims(claims):
+    """Claims grouped by the fact they concern, flagged where the sources disagree."""
+    grouped = OrderedDict()
+    for claim in claims:
+        grouped.setdefault(claim.field, []).append(claim)
+    return [
+        {
+            "field": field.replace("_", " "),
+            "claims": items,
+            "disagree": len({c.value for c in items}) > 1,
+        }
+        for field, items in grouped.items()
+    ]
+
+
+# --- states ----------------------------------------------------------------------------------
+
+
+class MemberStateListView(FilteredListView):
+    """/states/: states and territories, with what they take part in."""
+
+    model = MemberState
+    filterset_class = MemberStateFilter
+    template_name = "processes/state_list.html"
+    noun_plural = "states and territories"
+    page_title = "States and territories"
+    export_url_name = "processes:state-export"
+    export_name = "states"
+    csv_columns = STATE_COLUMNS
+    facets = (
+        Facet("region", "Region", "region"),
+        Facet("kind", "Kind", "kind", dict(StateKind.choices)),
+        Facet("role", "Role", "participations__role", dict(Role.choices)),
+    )
+
+    def get_base_queryset(self):
+        return with_process_count(MemberState.objects.published(), "participations__process")
+
+
+class MemberStateExportView(MemberStateListView):
+    export = True
+
+
+class MemberStateDetailView(DetailView):
+    """One state: every process it takes part in, with role and date, and events held there."""
+
+    template_name = "processes/state_detail.html"
+    context_object_name = "state"
+
+    def get_object(self, queryset=None):
+        participations = (
+            Participation.objects.published().for_list().order_by("process__name", "role", "as_of")
+        )
+        return get_object_or_404(
+            MemberState.objects.published().prefetch_related(
+                "aliases",
+                Prefetch("participations", queryset=participations),
+                Prefetch("events", queryset=Event.objects.published().for_list()),
+            ),
+            iso3=self.kwargs["iso3"].upper(),
+        )
+
+
+# --- organizations ---------------------------------------------------------------------------
+
+
+class OrganizationListView(FilteredListView):
+    """/organizations/: the organizations that run, join or support processes."""
+
+    model = Organization
+    filterset_class = OrganizationFilter
+    template_name = "processes/organization_list.html"
+    noun_plural = "organizations"
+    page_title = "Organizations"
+    export_url_name = "processes:organization-export"
+    export_name = "organizations"
+    csv_columns = ORGANIZATION_COLUMNS
+    facets = (
+        Facet("kind", "Kind", "kind", dict(OrganizationKind.choices)),
+        Facet("role", "Role", "participations__role", dict(Role.choices)),
+    )
+
+    def get_base_queryset(self):
+        return with_process_count(Organization.objects.published(), "participations__process")
+
+
+class OrganizationExportView(OrganizationListView):
+    export = True
+
+
+class OrganizationDetailView(DetailView):
+    """One organization: its roles in processes, its events and the documents it published."""
+
+    template_name = "processes/organization_detail.html"
+    context_object_name = "organization"
+
+    def get_queryset(self):
+        participations = (
+            Participation.objects.published().for_list().order_by("process__name", "role")
+        )
+        return (
+            Organization.objects.published()
+            .for_list()
+            .prefetch_related(
+                "children",
+                "citations__source",
+                Prefetch("participations", queryset=participations),
+                Prefetch("events", queryset=Event.objects.published().for_list()),
+                Prefetch("documents", queryset=Document.objects.published().for_list()),
+            )
+        )
+
+
+# --- participations --------------------------------------------------------------------------
+
+
+class ParticipationListView(FilteredListView):
+    """/participations/: who takes part in which process, in what role, as of when."""
+
+    model = Participation
+    filterset_class = ParticipationFilter
+    template_name = "processes/participation_list.html"
+    noun_plural = "participations"
+    page_title = "Participations"
+    export_url_name = "processes:participation-export"
+    export_name = "participations"
+    csv_columns = PARTICIPATION_COLUMNS
+    facets = (
+        Facet("role", "Role", "role", dict(Role.choices)),
+        Facet("category", "Process category", "process__category", dict(Category.choices)),
+        Facet("process_region", "Process region", "process__regions__name"),
+        Facet("state_region", "State region", "state__region"),
+    )
+
+
+class ParticipationExportView(ParticipationListView):
+    export = True
+
+
+class SearchView(TemplateView):
+    """/search/?q=: the home page's search box, across every kind of record."""
+
+    template_name = "processes/search.html"
+    per_kind = 10
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "").strip()[:200]
+        context["query"] = query
+        if not query:
+            context["sections"] = []
+            return context
+        kinds = [
+            (
+                "Processes",
+                "processes:process-list",
+                Process.objects.published(),
+                ["name", "short_name", "description"],
+            ),
+            (
+                "States and territories",
+                "processes:state-list",
+                MemberState.objects.published(),
+                ["name", "iso_name", "official_name", "iso3", "aliases__name"],
+            ),
+            (
+                "Organizations",
+                "processes:organization-list",
+                Organization.objects.published(),
+                ["name", "acronym", "description"],
+            ),
+            (
+                "Events",
+                "timeline:event-list",
+                Event.objects.published(),
+                ["title", "description", "city", "venue"],
+            ),
+            (
+                "Documents",
+                "timeline:document-list",
+                Document.objects.published(),
+                ["title", "short_title", "summary", "un_symbol"],
+            ),
+        ]
+        sections = []
+        for label, list_url, queryset, fields in kinds:
+            matches = text_search(queryset, fields, query).distinct()
+            sections.append(
+                {
+                    "label": label,
+                    "list_url": list_url,
+                    "results": list(matches[: self.per_kind + 1]),
+                }
+            )
+        for section in sections:
+            section["more"] = len(section["results"]) > self.per_kind
+            section["results"] = section["results"][: self.per_kind]
+        context["sections"] = sections
         return context

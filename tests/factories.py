@@ -60,7 +60,6 @@ def make_process(**fields):
         "name": f"Process {n}",
         "scope": "regional",
         "category": "rcp",
-        "region": "Europe",
     }
     return Process.objects.create(**{**defaults, **fields})
 

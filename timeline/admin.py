@@ -2,11 +2,17 @@
 
 from django.contrib import admin
 
-from timeline.models import Document, DocumentPart, Event, EventClaim
+from timeline.models import Document, DocumentClaim, DocumentPart, Event, EventClaim
 
 
 class DocumentPartInline(admin.TabularInline):
     model = DocumentPart
+    extra = 0
+    autocomplete_fields = ["citation"]
+
+
+class DocumentClaimInline(admin.TabularInline):
+    model = DocumentClaim
     extra = 0
     autocomplete_fields = ["citation"]
 
@@ -19,7 +25,7 @@ class DocumentAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["publisher", "processes", "citations", "source"]
-    inlines = [DocumentPartInline]
+    inlines = [DocumentPartInline, DocumentClaimInline]
 
 
 class EventClaimInline(admin.TabularInline):

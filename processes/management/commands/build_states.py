@@ -116,15 +116,25 @@ def build_state_records():
     return [{"model": "processes.memberstate", "fields": fields} for fields in records]
 
 
+def build_region_records(state_records):
+    """The UN regions the states fall in, as Region fixture records."""
+    names = sorted({r["fields"]["region"] for r in state_records if r["fields"]["region"]})
+    return [{"model": "processes.region", "fields": {"name": name}} for name in names]
+
+
+def write_fixture(path, records):
+    path.write_text(json.dumps(records, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
 class Command(BaseCommand):
-    help = "Regenerate fixtures/states.json from pycountry and country_converter."
+    help = "Regenerate fixtures/states.json and regions.json from the reference packages."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--output", default=str(Path(settings.BASE_DIR) / "fixtures" / "states.json")
-        )
+        parser.add_argument("--directory", default=str(Path(settings.BASE_DIR) / "fixtures"))
 
-    def handle(self, *args, output, **options):
-        records = build_state_records()
-        Path(output).write_text(json.dumps(records, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        self.stdout.write(f"Wrote {len(records)} states to {output}")
+    def handle(self, *args, directory, **options):
+        states = build_state_records()
+        write_fixture(Path(directory) / "states.json", states)
+        regions = build_region_records(states)
+        write_fixture(Path(directory) / "regions.json", regions)
+        self.stdout.write(f"Wrote {len(states)} states and {len(regions)} regions to {directory}")

@@ -1,0 +1,260 @@
+"""What every public list shares: filtering, facets, sorting, paging and CSV export.
+
+Each list is a FilteredListView with one FilterSet; its CSV export is the same view class
+with ``export = True``, so the HTML list and the CSV always hold the same records.
+"""
+
+import csv
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.core.paginator import InvalidPage
+from django.db.models import Count
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.views.generic import ListView
+
+PAGE_SIZES = (25, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 50
+MULTI_VALUE_CAP = 50
+EXPORT_CHUNK_SIZE = 2000
+
+# Cells a spreadsheet would run as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def csv_safe(value):
+    """Neutralise text a spreadsheet would execute; numbers and dates are left alone."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def join_values(values):
+    """Several values in one cell, the way every export writes them."""
+    return "; ".join(str(v) for v in values if v not in (None, ""))
+
+
+def citations_text(obj):
+    """A record's citations as one cell: "file, locator; file, locator"."""
+    return join_values(str(c) for c in obj.citations.all())
+
+
+@dataclass
+class Column:
+    """One CSV column: a stable snake_case header and how to read it off a record."""
+
+    name: str
+    get: callable
+    is_url: bool = False
+
+
+@dataclass
+class Facet:
+    """A categorical filter whose counts are shown beside the list."""
+
+    param: str
+    label: str
+    path: str
+    labels: dict = field(default_factory=dict)
+    label_path: str = ""  # a field giving each value's label, read in the same query
+
+
+def stable_order(queryset):
+    """The queryset's own ordering (or the model's), then the primary key, so that pages
+    and exports list records in one repeatable order even where sort values tie."""
+    fields = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    return queryset.order_by(*fields, "pk")
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+class FilteredListView(ListView):
+    """A list driven by one FilterSet: HTML with facets and paging, or streamed CSV."""
+
+    filterset_class = None
+    facets = ()
+    csv_columns = ()
+    export = False
+    export_name = ""
+    export_url_name = ""
+    page_title = ""
+    noun_plural = "records"
+    template_name = None
+
+    def get_base_queryset(self):
+        return self.model.objects.published()
+
+    def get_filterset(self, data):
+        return self.filterset_class(
+            data, queryset=self.get_base_queryset().for_list(), request=self.request
+        )
+
+    def multi_value_error(self):
+        for key in self.request.GET:
+            if len(self.request.GET.getlist(key)) > MULTI_VALUE_CAP:
+                return f"Too many values for {key!r}: at most {MULTI_VALUE_CAP}."
+        return None
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(request.GET)
+        problem = self.multi_value_error()
+        valid = problem is None and self.filterset.is_valid()
+        if self.export:
+            if not valid:
+                return HttpResponseBadRequest(
+                    problem or self.plain_errors(), content_type="text/plain; charset=utf-8"
+                )
+            return self.stream_csv()
+        self.object_list = stable_order(self.filterset.qs) if valid else self.filterset.qs.none()
+        try:
+            context = self.get_context_data(filter_problem=problem, filters_valid=valid)
+        except Http404:
+            raise
+        response = self.render_to_response(context)
+        if not valid:
+            response.status_code = 400
+        return response
+
+    def plain_errors(self):
+        return "Invalid filter: " + "; ".join(
+            f"{self.field_label(name)}: {' '.join(errors)}"
+            for name, errors in self.filterset.errors.items()
+        )
+
+    def field_label(self, name):
+        form_field = self.filterset.form.fields.get(name)
+        return str(form_field.label) if form_field and form_field.label else name
+
+    def get_paginate_by(self, queryset):
+        raw = self.request.GET.get("per_page", "")
+        try:
+            size = int(raw) if raw else DEFAULT_PAGE_SIZE
+        except ValueError:
+            return DEFAULT_PAGE_SIZE
+        return min(max(size, 1), PAGE_SIZES[-1])
+
+    def paginate_queryset(self, queryset, page_size):
+        try:
+            return super().paginate_queryset(queryset, page_size)
+        except Http404:
+            raise
+        except InvalidPage as exc:
+            raise Http404(str(exc)) from exc
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            filterset=self.filterset,
+            facets=self.facet_counts() if kwargs.get("filters_valid") else [],
+            active_filters=self.active_filters(),
+            result_count=context["paginator"].count if context.get("paginator") else 0,
+            page_sizes=PAGE_SIZES,
+            noun_plural=self.noun_plural,
+            page_title=self.page_title,
+            export_url=reverse(self.export_url_name),
+        )
+        return context
+
+    def facet_counts(self):
+        """For each facet, the count each value would give with the other filters kept."""
+        facets = []
+        for facet in self.facets:
+            data = self.request.GET.copy()
+            selected = set(data.getlist(facet.param))
+            data.pop(facet.param, None)
+            data.pop("page", None)
+            released = self.get_filterset(data)
+            if not released.is_valid():
+                continue
+            paths = [facet.path, facet.label_path or facet.path]
+            rows = (
+                released.qs.order_by()
+                .values_list(*paths)
+                .annotate(n=Count("pk", distinct=True))
+                .order_by("-n", facet.path)
+            )
+            values = []
+            for value, label, count in rows:
+                if value in (None, ""):
+                    continue
+                value = str(value)
+                values.append(
+                    {
+                        "value": value,
+                        "label": facet.labels.get(value, str(label)),
+                        "count": count,
+                        "selected": value in selected,
+                        "query": self.toggle_query(facet.param, value),
+                    }
+                )
+            facets.append({"param": facet.param, "label": facet.label, "values": values})
+        return facets
+
+    def toggle_query(self, param, value):
+        data = self.request.GET.copy()
+        data.pop("page", None)
+        current = data.getlist(param)
+        if value in current:
+            data.setlist(param, [v for v in current if v != value])
+        else:
+            data.setlist(param, [*current, value])
+        return data.urlencode()
+
+    def active_filters(self):
+        """Each filter in use, with a human label and the query string without it."""
+        active = []
+        form = self.filterset.form
+        for name in self.filterset.filters:
+            values = [v for v in self.request.GET.getlist(name) if v != ""]
+            if not values:
+                continue
+            choices = dict(getattr(form.fields[name], "choices", []) or [])
+            for value in values:
+                data = self.request.GET.copy()
+                data.pop("page", None)
+                data.setlist(name, [v for v in data.getlist(name) if v != value])
+                active.append(
+                    {
+                        "label": capfirst(self.field_label(name)),
+                        "value": str(choices.get(value, value)),
+                        "remove_query": data.urlencode(),
+                    }
+                )
+        return active
+
+    # --- CSV ----------------------------------------------------------------------------
+
+    def stream_csv(self):
+        writer = csv.writer(_Echo())
+        queryset = stable_order(self.filterset.qs)
+        columns = self.csv_columns
+        site = self.request.build_absolute_uri("/").rstrip("/")
+
+        def cell(column, obj):
+            value = column.get(obj)
+            return f"{site}{value}" if column.is_url and value else csv_safe(value)
+
+        def rows():
+            if self.request.GET.get("excel"):
+                yield "\ufeff"
+            yield writer.writerow([column.name for column in columns])
+            for obj in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+                yield writer.writerow([cell(column, obj) for column in columns])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        filename = f"{self.export_name}-{datetime.date.today().isoformat()}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

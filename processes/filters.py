@@ -1,0 +1,276 @@
+"""One FilterSet per public list of the processes app, shared by the list and its CSV."""
+
+import django_filters
+from django import forms
+from django.db.models import Count, Q
+
+from processes.models import (
+    Category,
+    MemberState,
+    Organization,
+    OrganizationKind,
+    Participation,
+    Process,
+    Role,
+    Scope,
+    StateKind,
+    Status,
+    Topic,
+    UNRegion,
+)
+
+
+class CodeMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Accepts codes in any case (``hun``, ``HUN``), as the state URLs use lower case."""
+
+    def clean(self, value):
+        if value:
+            value = [str(v).strip().upper() for v in value]
+        return super().clean(value)
+
+
+class CodeMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = CodeMultipleChoiceField
+
+
+def states_filter(**kwargs):
+    return CodeMultipleChoiceFilter(
+        queryset=MemberState.objects.all(), to_field_name="iso3", label="State (ISO3)", **kwargs
+    )
+
+
+def organizations_filter(**kwargs):
+    return django_filters.ModelMultipleChoiceFilter(
+        queryset=Organization.objects.all(), to_field_name="slug", label="Organization", **kwargs
+    )
+
+
+def processes_filter(**kwargs):
+    return django_filters.ModelMultipleChoiceFilter(
+        queryset=Process.objects.published(), to_field_name="slug", label="Process", **kwargs
+    )
+
+
+def year_filter(field_name, lookup_expr, label):
+    return django_filters.NumberFilter(
+        field_name=field_name,
+        lookup_expr=lookup_expr,
+        label=label,
+        min_value=1800,
+        max_value=2100,
+    )
+
+
+def text_search(queryset, fields, value):
+    """Every word must appear in one of the fields (case-insensitive)."""
+    for word in value.split()[:10]:
+        condition = Q()
+        for name in fields:
+            condition |= Q(**{f"{name}__icontains": word})
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def participation_subquery(*, states=None, organizations=None, processes=None, roles=None):
+    """Participations matching all the given constraints (empty ones are ignored)."""
+    participations = Participation.objects.published()
+    if states:
+        participations = participations.filter(state__in=states)
+    if organizations:
+        participations = participations.filter(organization__in=organizations)
+    if processes:
+        participations = participations.filter(process__in=processes)
+    if roles:
+        participations = participations.filter(role__in=roles)
+    return participations
+
+
+class ProcessFilter(django_filters.FilterSet):
+    """Processes by text, kind, time, topic and by who takes part in which role."""
+
+    q = django_filters.CharFilter(method="search", label="Text")
+    scope = django_filters.MultipleChoiceFilter(choices=Scope.choices)
+    category = django_filters.MultipleChoiceFilter(choices=Category.choices)
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    region = django_filters.MultipleChoiceFilter(
+        field_name="regions__name", choices=UNRegion.choices, distinct=True, label="Region"
+    )
+    topic = django_filters.ModelMultipleChoiceFilter(
+        field_name="topics__slug",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        distinct=True,
+        label="Topic",
+    )
+    established_from = year_filter("year_established", "gte", "Established from")
+    established_to = year_filter("year_established", "lte", "Established to")
+    state = states_filter(method="keep")
+    organization = organizations_filter(method="keep")
+    role = django_filters.MultipleChoiceFilter(
+        choices=Role.choices, method="keep", label="Participant's role"
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("short_name", "short_name"),
+            ("year_established", "established"),
+            ("category", "category"),
+            ("scope", "scope"),
+            ("status", "status"),
+        ),
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Process
+        fields = []
+
+    def search(self, queryset, name, value):
+        return text_search(queryset, ["name", "short_name", "description"], value)
+
+    def keep(self, queryset, name, value):
+        # Applied together in filter_queryset: the role belongs to the chosen participant.
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        states, organizations, roles = data.get("state"), data.get("organization"), data.get("role")
+        if states:
+            subquery = participation_subquery(states=states, roles=roles)
+            queryset = queryset.filter(pk__in=subquery.values("process_id"))
+        if organizations:
+            subquery = participation_subquery(organizations=organizations, roles=roles)
+            queryset = queryset.filter(pk__in=subquery.values("process_id"))
+        if roles and not states and not organizations:
+            subquery = participation_subquery(roles=roles)
+            queryset = queryset.filter(pk__in=subquery.values("process_id"))
+        return queryset
+
+
+class MemberStateFilter(django_filters.FilterSet):
+    """States by name or alias, region, kind, and the processes they take part in."""
+
+    q = django_filters.CharFilter(method="search", label="Text")
+    region = django_filters.MultipleChoiceFilter(choices=UNRegion.choices)
+    sub_region = django_filters.AllValuesMultipleFilter(label="Sub-region")
+    kind = django_filters.MultipleChoiceFilter(choices=StateKind.choices)
+    process = processes_filter(method="keep")
+    role = django_filters.MultipleChoiceFilter(choices=Role.choices, method="keep")
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("iso3", "iso3"),
+            ("region", "region"),
+            ("sub_region", "sub_region"),
+            ("process_count", "processes"),
+        ),
+        label="Sort by",
+    )
+
+    class Meta:
+        model = MemberState
+        fields = []
+
+    def search(self, queryset, name, value):
+        matches = text_search(
+            MemberState.objects.all(),
+            ["name", "iso_name", "official_name", "iso3", "aliases__name"],
+            value,
+        )
+        return queryset.filter(pk__in=matches.values("pk"))
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        processes, roles = self.form.cleaned_data.get("process"), self.form.cleaned_data.get("role")
+        if processes or roles:
+            subquery = participation_subquery(processes=processes, roles=roles)
+            queryset = queryset.filter(pk__in=subquery.values("state_id"))
+        return queryset
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    """Organizations by text, kind, and the processes they take part in."""
+
+    q = django_filters.CharFilter(method="search", label="Text")
+    kind = django_filters.MultipleChoiceFilter(choices=OrganizationKind.choices)
+    process = processes_filter(method="keep")
+    role = django_filters.MultipleChoiceFilter(choices=Role.choices, method="keep")
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("acronym", "acronym"),
+            ("kind", "kind"),
+            ("process_count", "processes"),
+        ),
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Organization
+        fields = []
+
+    def search(self, queryset, name, value):
+        return text_search(queryset, ["name", "acronym", "description"], value)
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        processes, roles = self.form.cleaned_data.get("process"), self.form.cleaned_data.get("role")
+        if processes or roles:
+            subquery = participation_subquery(processes=processes, roles=roles)
+            queryset = queryset.filter(pk__in=subquery.values("organization_id"))
+        return queryset
+
+
+class ParticipationFilter(django_filters.FilterSet):
+    """Who takes part where, in what role, as of when."""
+
+    process = processes_filter(field_name="process__slug")
+    scope = django_filters.MultipleChoiceFilter(
+        field_name="process__scope", choices=Scope.choices, label="Process scope"
+    )
+    category = django_filters.MultipleChoiceFilter(
+        field_name="process__category", choices=Category.choices, label="Process category"
+    )
+    process_region = django_filters.MultipleChoiceFilter(
+        field_name="process__regions__name",
+        choices=UNRegion.choices,
+        distinct=True,
+        label="Process region",
+    )
+    state = states_filter(field_name="state__iso3")
+    state_region = django_filters.MultipleChoiceFilter(
+        field_name="state__region", choices=UNRegion.choices, label="State region"
+    )
+    organization = organizations_filter(field_name="organization__slug")
+    role = django_filters.MultipleChoiceFilter(choices=Role.choices)
+    as_of_year = year_filter("as_of__year", "exact", "As-of year")
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("process__name", "process"),
+            ("state__name", "state"),
+            ("organization__name", "organization"),
+            ("role", "role"),
+            ("as_of", "as_of"),
+        ),
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Participation
+        fields = []
+
+
+def with_process_count(queryset, path):
+    """Annotate how many distinct published processes each row takes part in."""
+    return queryset.annotate(
+        process_count=Count(
+            path, filter=Q(**{f"{path}__in": Process.objects.published()}), distinct=True
+        )
+    )

@@ -1,0 +1,80 @@
+"""A real server for browser tests and screenshots: a fresh SQLite copy of the shipped
+catalogue, served by Django on a free local port, in its own process."""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def catalogue_site():
+    """Yield the base URL of a server holding the shipped catalogue."""
+    with tempfile.TemporaryDirectory() as folder:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{folder}/site.sqlite3",
+            "DJANGO_DEBUG": "1",
+        }
+        manage = [sys.executable, str(PROJECT / "manage.py")]
+        for command in (["migrate", "--noinput", "-v0"], ["load_catalogue", "-v0"]):
+            subprocess.run(manage + command, env=env, check=True, cwd=PROJECT)
+        port = _free_port()
+        server = subprocess.Popen(
+            [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
+            env=env,
+            cwd=PROJECT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(url + "/", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            else:
+                raise RuntimeError("the test server did not start")
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+@contextmanager
+def chromium():
+    """Debian's Chromium driven by Playwright; never a browser Playwright downloads."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -1,0 +1,96 @@
+"""What a person does in a browser: filter, open, read members by role, download, search."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+MAIN_PAGES = [
+    "/",
+    "/processes/",
+    "/processes/budapest-process/",
+    "/states/",
+    "/states/hun/",
+    "/participations/?process=bali-process",
+    "/events/",
+    "/events/2017-04-idm-workshop-new-york/",
+    "/documents/iamm/",
+]
+
+
+def test_filter_processes_by_region_open_one_and_download_the_csv(page, site_url):
+    page.goto(site_url + "/processes/")
+    page.select_option("#id_region", "Asia")
+    page.click("text=Apply filters")
+    page.wait_for_url("**region=Asia**")
+    shown = page.locator("p.summary strong").inner_text()
+    rows = page.locator("table tbody tr")
+    assert rows.count() == int(shown) > 0
+
+    with page.expect_download() as download_info:
+        page.click("text=Download CSV")
+    text = Path(download_info.value.path()).read_text(encoding="utf-8")
+    exported = list(csv.DictReader(io.StringIO(text)))
+    assert len(exported) == int(shown)
+    assert all("Asia" in row["regions"].split("; ") for row in exported)
+
+    page.click("table tbody tr >> nth=0 >> a")
+    assert page.locator("h1").inner_text()
+    assert page.locator("#participants-heading").is_visible()
+
+
+def test_members_by_role_on_a_process_page(page, site_url):
+    page.goto(site_url + "/processes/budapest-process/")
+    headings = page.locator("#participants-heading ~ h3").all_inner_texts()
+    assert any(h.startswith("Member") and "50" in h for h in headings)
+    assert any(h.startswith("Chair") for h in headings)
+
+
+def test_search_from_the_home_page(page, site_url):
+    page.goto(site_url + "/")
+    page.fill("#site-search", "Colombo")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=Colombo")
+    page.click("text=Labour Migration Ministerial Consultations")
+    assert "Colombo" in page.locator("h1").inner_text()
+
+
+def test_keyboard_users_can_skip_to_the_content(page, site_url):
+    page.goto(site_url + "/processes/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+
+
+@pytest.mark.parametrize("path", MAIN_PAGES)
+def test_readable_on_a_375_pixel_phone(browser, site_url, path):
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.goto(site_url + path)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    context.close()
+    assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+
+
+@pytest.mark.parametrize("path", MAIN_PAGES)
+def test_no_serious_accessibility_violations(page, site_url, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(site_url + path)
+    results = Axe().run(page)
+    serious = [
+        v["id"]
+        for v in results.response["violations"]
+        if v.get("impact") in {"serious", "critical"}
+    ]
+    assert serious == [], results.generate_report()
+
+
+def test_pages_load_no_asset_from_another_origin(page, site_url):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    for path in MAIN_PAGES:
+        page.goto(site_url + path)
+    assert requested and all(url.startswith(site_url) for url in requested)

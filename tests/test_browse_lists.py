@@ -1,0 +1,144 @@
+"""Public lists: filters, facets, sorting, paging and what the page says about them."""
+
+import pytest
+
+from processes.models import Participation, Process, Topic
+from tests.factories import make_participation, make_process
+
+pytestmark = pytest.mark.django_db
+
+
+def listed(response):
+    return [obj.pk for obj in response.context["object_list"]]
+
+
+def test_processes_filtered_by_region(client, catalogue):
+    response = client.get("/processes/", {"region": "Asia", "per_page": 200})
+    assert response.status_code == 200
+    expected = set(Process.objects.filter(regions__name="Asia").values_list("pk", flat=True))
+    assert expected and set(listed(response)) == expected
+    assert response.context["result_count"] == len(expected)
+
+
+def test_role_applies_to_the_chosen_organization(client, catalogue):
+    response = client.get("/processes/", {"organization": "iom", "role": "secretariat"})
+    slugs = {p.slug for p in response.context["object_list"]}
+    assert "colombo-process" in slugs
+    # ICMPD, not IOM, is the Budapest Process's secretariat; IOM only observes or partners.
+    assert "budapest-process" not in slugs
+    for slug in slugs:
+        assert Participation.objects.filter(
+            process__slug=slug, organization__slug="iom", role="secretariat"
+        ).exists()
+
+
+def test_which_processes_a_state_takes_part_in_and_how(client, catalogue):
+    response = client.get("/participations/", {"state": "hun", "per_page": 200})
+    rows = response.context["object_list"]
+    assert {(p.process.slug, p.role) for p in rows} >= {
+        ("budapest-process", "chair"),
+        ("budapest-process", "member"),
+        ("soderkoping-process", "member"),
+    }
+    assert all(p.state.iso3 == "HUN" for p in rows)
+
+
+def test_events_of_one_year(client, catalogue):
+    response = client.get("/events/", {"year_from": 2006, "year_to": 2006})
+    years = {e.start_date.year for e in response.context["object_list"]}
+    assert years == {2006}
+
+
+def test_facet_counts_release_their_own_filter(client, catalogue):
+    response = client.get("/processes/", {"region": "Asia"})
+    region_facet = next(f for f in response.context["facets"] if f["param"] == "region")
+    counts = {v["value"]: (v["count"], v["selected"]) for v in region_facet["values"]}
+    assert counts["Europe"] == (Process.objects.filter(regions__name="Europe").count(), False)
+    assert counts["Asia"] == (Process.objects.filter(regions__name="Asia").count(), True)
+
+
+def test_facet_counts_keep_the_other_filters(client, catalogue):
+    response = client.get("/processes/", {"region": "Asia"})
+    category_facet = next(f for f in response.context["facets"] if f["param"] == "category")
+    counts = {v["value"]: v["count"] for v in category_facet["values"]}
+    assert counts["rcp"] == Process.objects.filter(regions__name="Asia", category="rcp").count()
+
+
+def test_a_process_with_two_topics_counts_once_under_each(client, catalogue):
+    process = make_process(name="Zz topical")
+    process.topics.set(Topic.objects.filter(slug__in=["return", "integration"]))
+    response = client.get("/processes/", {"q": "Zz topical"})
+    topic_facet = next(f for f in response.context["facets"] if f["param"] == "topic")
+    assert {v["value"]: v["count"] for v in topic_facet["values"]} == {
+        "return": 1,
+        "integration": 1,
+    }
+
+
+def test_active_filters_are_listed_with_a_way_to_remove_each(client, catalogue):
+    response = client.get("/processes/", {"region": "Asia", "category": "rcp"})
+    active = {
+        (f["label"], f["value"]): f["remove_query"] for f in response.context["active_filters"]
+    }
+    assert active[("Region", "Asia")] == "category=rcp"
+    assert active[("Category", "Regional consultative process")] == "region=Asia"
+    page = response.content.decode()
+    assert "Remove filter Region: Asia" in page
+
+
+def test_sorting_by_a_column(client, catalogue):
+    response = client.get("/processes/", {"sort": "-established", "per_page": 200})
+    years = [p.year_established for p in response.context["object_list"] if p.year_established]
+    assert years == sorted(years, reverse=True)
+
+
+def test_page_size_is_chosen_and_capped(client, catalogue):
+    assert client.get("/states/", {"per_page": 25}).context["page_obj"].paginator.per_page == 25
+    assert (
+        client.get("/states/", {"per_page": 10_000}).context["page_obj"].paginator.per_page == 200
+    )
+
+
+def test_a_page_past_the_end_is_not_found(client, catalogue):
+    assert client.get("/processes/", {"page": 999}).status_code == 404
+
+
+def test_invalid_filter_shows_the_error_and_no_records(client, catalogue):
+    response = client.get("/processes/", {"established_from": "nineteen"})
+    assert response.status_code == 400
+    assert response.context["object_list"].count() == 0
+    assert "Enter a number." in response.content.decode()
+
+
+def test_unknown_state_code_is_an_error_not_the_unfiltered_list(client, catalogue):
+    response = client.get("/participations/", {"state": "xyz"})
+    assert response.status_code == 400
+    assert "XYZ is not one of the available choices" in response.content.decode()
+
+
+def test_states_found_by_alias(client, catalogue):
+    response = client.get("/states/", {"q": "Macedonia (FYR)"})
+    assert [s.iso3 for s in response.context["object_list"]] == ["MKD"]
+
+
+def test_organizations_by_process_and_role(client, catalogue):
+    response = client.get("/organizations/", {"process": "budapest-process", "role": "secretariat"})
+    assert [o.slug for o in response.context["object_list"]] == ["icmpd"]
+
+
+def test_documents_by_un_symbol(client, catalogue):
+    response = client.get("/documents/", {"un_symbol": "A/71/728"})
+    assert [d.slug for d in response.context["object_list"]] == ["sutherland-report"]
+
+
+def test_participation_list_shows_each_rows_source(client, catalogue):
+    make_participation(process=Process.objects.get(slug="igc"), role="observer")
+    response = client.get("/participations/", {"process": "igc", "role": "chair"})
+    assert "004_ff92d326d034ca55.txt, Annex A, row 1" in response.content.decode()
+
+
+def test_search_box_searches_everything(client, catalogue):
+    response = client.get("/search/", {"q": "Bali"})
+    sections = {s["label"]: s["results"] for s in response.context["sections"]}
+    assert "bali-process" in {p.slug for p in sections["Processes"]}
+    assert any("Bali" in str(e) for e in sections["Events"])

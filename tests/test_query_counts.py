@@ -1,0 +1,79 @@
+"""Each page runs a fixed number of SQL queries, whatever the number of rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from processes.models import Citation, MemberState, Organization, Process, Topic
+from tests.factories import (
+    make_document,
+    make_event,
+    make_organization,
+    make_participation,
+    make_process,
+)
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    "/": 8,
+    "/search/?q=migration": 5,
+    "/processes/": 14,
+    "/processes/?region=Asia&category=rcp&organization=iom": 22,
+    "/processes/budapest-process/": 21,
+    "/states/": 11,
+    "/states/?region=Europe&process=budapest-process": 17,
+    "/states/hun/": 11,
+    "/organizations/": 5,
+    "/organizations/iom/": 17,
+    "/participations/?process=budapest-process": 18,
+    "/events/": 12,
+    "/events/2017-04-idm-workshop-new-york/": 8,
+    "/documents/": 8,
+    "/documents/iamm/": 11,
+    "/processes/export.csv?region=Europe": 5,
+    "/participations/export.csv": 3,
+    "/events/export.csv": 6,
+}
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def grow_the_catalogue(rows):
+    """Add rows of every kind, related to the records the pages above show."""
+    budapest = Process.objects.get(slug="budapest-process")
+    iom = Organization.objects.get(slug="iom")
+    hungary = MemberState.objects.get(iso3="HUN")
+    citation = Citation.objects.first()
+    topics = list(Topic.objects.all()[:3])
+    for n in range(rows):
+        process = make_process(name=f"Grown migration process {n}")
+        process.topics.set(topics)
+        process.citations.add(citation)
+        make_participation(process=process, state=hungary, role="member")
+        make_participation(process=process, organization=iom, role="secretariat")
+        make_participation(process=budapest, organization=make_organization(), role="observer")
+        event = make_event(title=f"Grown migration event {n}")
+        event.processes.add(budapest)
+        event.organizations.add(iom)
+        event.citations.add(citation)
+        document = make_document(title=f"Grown migration document {n}", publisher=iom)
+        document.processes.add(budapest)
+
+
+@pytest.mark.parametrize("url", list(PAGES))
+def test_query_count_is_pinned_and_does_not_grow_with_rows(client, catalogue, url):
+    # Measured once every relation on the page has rows (Django skips a prefetch query
+    # when there is nothing to prefetch for), then again with many more rows.
+    grow_the_catalogue(3)
+    before = count_queries(client, url)
+    grow_the_catalogue(40)
+    after = count_queries(client, url)
+    assert (before, after) == (PAGES[url], PAGES[url])
