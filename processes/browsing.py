@@ -97,10 +97,12 @@ class FilteredListView(ListView):
     def get_base_queryset(self):
         return self.model.objects.published()
 
+    def get_list_queryset(self):
+        """The published rows with what the page shows of each, before any filter."""
+        return self.get_base_queryset().for_list()
+
     def get_filterset(self, data):
-        return self.filterset_class(
-            data, queryset=self.get_base_queryset().for_list(), request=self.request
-        )
+        return self.filterset_class(data, queryset=self.get_list_queryset(), request=self.request)
 
     def multi_value_error(self):
         for key in self.request.GET:
@@ -119,10 +121,7 @@ class FilteredListView(ListView):
                 )
             return self.stream_csv()
         self.object_list = stable_order(self.filterset.qs) if valid else self.filterset.qs.none()
-        try:
-            context = self.get_context_data(filter_problem=problem, filters_valid=valid)
-        except Http404:
-            raise
+        context = self.get_context_data(filter_problem=problem, filters_valid=valid)
         response = self.render_to_response(context)
         if not valid:
             response.status_code = 400
@@ -149,8 +148,6 @@ class FilteredListView(ListView):
     def paginate_queryset(self, queryset, page_size):
         try:
             return super().paginate_queryset(queryset, page_size)
-        except Http404:
-            raise
         except InvalidPage as exc:
             raise Http404(str(exc)) from exc
 
@@ -160,7 +157,11 @@ class FilteredListView(ListView):
             filterset=self.filterset,
             facets=self.facet_counts() if kwargs.get("filters_valid") else [],
             active_filters=self.active_filters(),
-            result_count=context["paginator"].count if context.get("paginator") else 0,
+            result_count=(
+                context["paginator"].count
+                if context.get("paginator")
+                else len(context["object_list"])
+            ),
             page_sizes=PAGE_SIZES,
             noun_plural=self.noun_plural,
             page_title=self.page_title,
@@ -238,23 +239,35 @@ class FilteredListView(ListView):
     # --- CSV ----------------------------------------------------------------------------
 
     def stream_csv(self):
-        writer = csv.writer(_Echo())
         queryset = stable_order(self.filterset.qs)
         columns = self.csv_columns
         site = self.request.build_absolute_uri("/").rstrip("/")
 
         def cell(column, obj):
             value = column.get(obj)
-            return f"{site}{value}" if column.is_url and value else csv_safe(value)
+            return f"{site}{value}" if column.is_url and value else value
 
-        def rows():
-            if self.request.GET.get("excel"):
-                yield "\ufeff"
-            yield writer.writerow([column.name for column in columns])
-            for obj in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-                yield writer.writerow([cell(column, obj) for column in columns])
+        rows = (
+            [cell(column, obj) for column in columns]
+            for obj in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)
+        )
+        header = [column.name for column in columns]
+        return csv_response(self.request, header, rows, self.export_name)
 
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        filename = f"{self.export_name}-{datetime.date.today().isoformat()}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+
+def csv_response(request, header, rows, name):
+    """Stream a header and rows as a CSV download, every cell neutralised; with ?excel=1
+    the file starts with a byte-order mark so Excel reads it as UTF-8."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        if request.GET.get("excel"):
+            yield "\ufeff"
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([csv_safe(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    filename = f"{name}-{datetime.date.today().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -61,6 +61,17 @@ def year_filter(field_name, lookup_expr, label):
     )
 
 
+def sub_region_choices():
+    """The UN sub-regions states are in, for a choice list (read when a form is built)."""
+    names = (
+        MemberState.objects.exclude(sub_region="")
+        .order_by("sub_region")
+        .values_list("sub_region", flat=True)
+        .distinct()
+    )
+    return [(name, name) for name in names]
+
+
 def text_search(queryset, fields, value):
     """Every word must appear in one of the fields (case-insensitive)."""
     for word in value.split()[:10]:
@@ -153,7 +164,7 @@ class MemberStateFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label="Text")
     region = django_filters.MultipleChoiceFilter(choices=UNRegion.choices)
-    sub_region = django_filters.AllValuesMultipleFilter(label="Sub-region")
+    sub_region = django_filters.MultipleChoiceFilter(choices=sub_region_choices, label="Sub-region")
     kind = django_filters.MultipleChoiceFilter(choices=StateKind.choices)
     process = processes_filter(method="keep")
     role = django_filters.MultipleChoiceFilter(choices=Role.choices, method="keep")
@@ -274,3 +285,78 @@ def with_process_count(queryset, path):
             path, filter=Q(**{f"{path}__in": Process.objects.published()}), distinct=True
         )
     )
+
+
+class MatrixFilter(django_filters.FilterSet):
+    """Which participations the matrix shows: by state, by process, by role and date."""
+
+    rows = django_filters.ChoiceFilter(
+        choices=[("states", "States"), ("organizations", "Organizations")],
+        method="keep",
+        label="Rows",
+        empty_label=None,
+    )
+    state_region = django_filters.MultipleChoiceFilter(
+        field_name="state__region", choices=UNRegion.choices, label="State region"
+    )
+    state_sub_region = django_filters.MultipleChoiceFilter(
+        field_name="state__sub_region", choices=sub_region_choices, label="State sub-region"
+    )
+    scope = django_filters.MultipleChoiceFilter(
+        field_name="process__scope", choices=Scope.choices, label="Process scope"
+    )
+    category = django_filters.MultipleChoiceFilter(
+        field_name="process__category", choices=Category.choices, label="Process category"
+    )
+    process_region = django_filters.MultipleChoiceFilter(
+        field_name="process__regions__name",
+        choices=UNRegion.choices,
+        distinct=True,
+        label="Process region",
+    )
+    status = django_filters.MultipleChoiceFilter(
+        field_name="process__status", choices=Status.choices, label="Process status"
+    )
+    role = django_filters.MultipleChoiceFilter(choices=Role.choices)
+    as_of = django_filters.DateFilter(
+        method="keep",
+        label="As of (YYYY-MM-DD)",
+        help_text="Show the participations that held on this date.",
+    )
+    sort_rows = django_filters.ChoiceFilter(
+        choices=[("name", "Name"), ("count", "Number of processes")],
+        method="keep",
+        label="Sort rows by",
+    )
+    sort_columns = django_filters.ChoiceFilter(
+        choices=[("name", "Name"), ("count", "Number of participants")],
+        method="keep",
+        label="Sort columns by",
+    )
+
+    class Meta:
+        model = Participation
+        fields = []
+
+    def keep(self, queryset, name, value):
+        # Read by the view: they shape the grid rather than select rows.
+        return queryset
+
+
+class OverlapFilter(django_filters.FilterSet):
+    """Two to four processes to compare, and which roles count as taking part."""
+
+    process = processes_filter(field_name="process__slug", required=True)
+    role = django_filters.MultipleChoiceFilter(choices=Role.choices)
+
+    class Meta:
+        model = Participation
+        fields = []
+
+    def is_valid(self):
+        valid = super().is_valid()
+        chosen = self.form.cleaned_data.get("process") if valid else None
+        if valid and not 2 <= len(chosen) <= 4:
+            self.form.add_error("process", "Choose between two and four processes.")
+            return False
+        return valid

@@ -26,6 +26,10 @@ urlpatterns = [
         views.OrganizationDetailView.as_view(),
         name="organization-detail",
     ),
+    path("matrix/", views.MatrixView.as_view(), name="matrix"),
+    path("matrix/export.csv", views.MatrixExportView.as_view(), name="matrix-export"),
+    path("matrix/overlap/", views.OverlapView.as_view(), name="overlap"),
+    path("matrix/overlap.csv", views.OverlapExportView.as_view(), name="overlap-export"),
     path("participations/", views.ParticipationListView.as_view(), name="participation-list"),
     path(
         "participations/export.csv",

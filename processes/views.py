@@ -6,15 +6,26 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
-from processes.browsing import Column, Facet, FilteredListView, citations_text, join_values
+from processes.browsing import (
+    Column,
+    Facet,
+    FilteredListView,
+    citations_text,
+    csv_response,
+    join_values,
+    stable_order,
+)
 from processes.filters import (
+    MatrixFilter,
     MemberStateFilter,
     OrganizationFilter,
+    OverlapFilter,
     ParticipationFilter,
     ProcessFilter,
     text_search,
     with_process_count,
 )
+from processes.matrix import LEGEND, build_matrix, holding_on, overlap
 from processes.models import (
     Category,
     MemberState,
@@ -183,7 +194,23 @@ class ProcessDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["participants_by_role"] = group_by_role(self.object.participations.all())
         context["disputes"] = group_claims(self.object.claims.all())
+        context["timeline"] = process_timeline(self.object)
         return context
+
+
+def process_timeline(process):
+    """The process's own events and dated documents in one chronological list."""
+    items = [
+        {"date": e.start_date, "display": e.date_display, "object": e, "kind": e.get_kind_display()}
+        for e in process.events.all()
+        if e.start_date
+    ]
+    items += [
+        {"date": d.date, "display": d.date_display, "object": d, "kind": d.get_kind_display()}
+        for d in process.documents.all()
+        if d.date
+    ]
+    return sorted(items, key=lambda item: (item["date"], str(item["object"])))
 
 
 def group_by_role(participations):
@@ -411,3 +438,130 @@ class SearchView(TemplateView):
             section["results"] = section["results"][: self.per_kind]
         context["sections"] = sections
         return context
+
+
+# --- participation matrix ------------------------------------------------------------------
+
+
+class MatrixView(FilteredListView):
+    """/matrix/: states (or organizations) by processes, the roles in the cells."""
+
+    model = Participation
+    filterset_class = MatrixFilter
+    template_name = "processes/matrix.html"
+    page_title = "Participation matrix"
+    noun_plural = "participations"
+    export_url_name = "processes:matrix-export"
+    export_name = "matrix"
+
+    def get_list_queryset(self):
+        return self.get_base_queryset().select_related("process", "state", "organization")
+
+    def get_paginate_by(self, queryset):
+        return None
+
+    def get_matrix(self):
+        data = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+        participations = list(self.object_list)
+        if data.get("as_of"):
+            participations = holding_on(participations, data["as_of"])
+        return build_matrix(
+            participations,
+            by=data.get("rows") or "states",
+            sort_rows=data.get("sort_rows") or "name",
+            sort_columns=data.get("sort_columns") or "name",
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        matrix = self.get_matrix()
+        context.update(matrix=matrix, legend=LEGEND, by=self.request.GET.get("rows") or "states")
+        return context
+
+    def stream_csv(self):
+        self.object_list = stable_order(self.filterset.qs)
+        matrix = self.get_matrix()
+        by_states = (self.filterset.form.cleaned_data.get("rows") or "states") == "states"
+        key = ["state_iso3", "state_name"] if by_states else ["organization_slug", "name"]
+        header = [*key, *(column.slug for column in matrix.columns)]
+
+        def rows():
+            for participant, cells, _total in matrix.grid():
+                code = participant.iso3 if by_states else participant.slug
+                yield [code, participant.name, *((c.codes if c else "") for c in cells)]
+
+        return csv_response(self.request, header, rows(), self.export_name)
+
+
+class MatrixExportView(MatrixView):
+    """/matrix/export.csv: one row per state, one column per process slug, role codes."""
+
+    export = True
+
+
+class OverlapView(FilteredListView):
+    """/matrix/overlap/: which participants two to four processes share, and each one's own."""
+
+    model = Participation
+    filterset_class = OverlapFilter
+    template_name = "processes/overlap.html"
+    page_title = "Overlap between processes"
+    noun_plural = "participations"
+    export_url_name = "processes:overlap-export"
+    export_name = "overlap"
+
+    def get_list_queryset(self):
+        return self.get_base_queryset().select_related("process", "state", "organization")
+
+    def get_paginate_by(self, queryset):
+        return None
+
+    def get_overlap(self):
+        participations = self.filterset.qs
+        if not self.filterset.form.cleaned_data.get("role"):
+            participations = participations.filter(role__in=[Role.MEMBER, Role.PARTICIPANT])
+        processes = sorted(self.filterset.form.cleaned_data["process"], key=lambda p: p.name)
+        return processes, overlap(participations, processes)
+
+    def get(self, request, *args, **kwargs):
+        if not request.GET and not self.export:
+            # The empty form is an invitation, not an error.
+            self.filterset = self.get_filterset(None)
+            self.object_list = Participation.objects.none()
+            return self.render_to_response(
+                self.get_context_data(filters_valid=False, filter_problem=None)
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if kwargs.get("filters_valid"):
+            context["processes"], context["overlap"] = self.get_overlap()
+        return context
+
+    def stream_csv(self):
+        processes, result = self.get_overlap()
+        header = [
+            "participant_type",
+            "code",
+            "name",
+            *(p.slug for p in processes),
+            "in_all",
+        ]
+
+        def rows():
+            for participant, flags in result["rows"]:
+                is_state = hasattr(participant, "iso3")
+                yield [
+                    "state" if is_state else "organization",
+                    participant.iso3 if is_state else participant.slug,
+                    participant.name,
+                    *("yes" if flag else "" for flag in flags),
+                    "yes" if all(flags) else "",
+                ]
+
+        return csv_response(self.request, header, rows(), self.export_name)
+
+
+class OverlapExportView(OverlapView):
+    export = True

@@ -7,6 +7,7 @@ from timeline import views
 app_name = "timeline"
 
 urlpatterns = [
+    path("timeline/", views.TimelineView.as_view(), name="timeline"),
     path("events/", views.EventListView.as_view(), name="event-list"),
     path("events/export.csv", views.EventExportView.as_view(), name="event-export"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),

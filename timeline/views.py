@@ -6,6 +6,7 @@ from django.views.generic import DetailView
 from processes.browsing import Column, Facet, FilteredListView, citations_text, join_values
 from processes.models import Category
 from timeline.filters import DocumentFilter, EventFilter
+from timeline.layout import YEAR_WIDTH, lay_out
 from timeline.models import Document, DocumentKind, Event, EventKind
 
 
@@ -73,6 +74,30 @@ class EventListView(FilteredListView):
 
 class EventExportView(EventListView):
     export = True
+
+
+class TimelineView(EventListView):
+    """/timeline/: every event on a year axis by decade, with the event list's filters."""
+
+    template_name = "timeline/timeline.html"
+    page_title = "Timeline"
+    facets = ()
+
+    def get_list_queryset(self):
+        # The picture shows each event's own fields only: no relation to prefetch.
+        return self.get_base_queryset()
+
+    def get_paginate_by(self, queryset):
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        events = list(self.object_list)
+        context["decades"] = lay_out(events)
+        context["undated"] = [e for e in events if e.start_date is None]
+        context["kinds"] = EventKind.choices
+        context["year_width"] = YEAR_WIDTH
+        return context
 
 
 class EventDetailView(DetailView):

@@ -20,6 +20,10 @@ PAGES = {
     "event-idm-2017": "/events/2017-04-idm-workshop-new-york/",
     "documents": "/documents/",
     "document-iamm": "/documents/iamm/",
+    "timeline": "/timeline/",
+    "matrix-rcps": "/matrix/?category=rcp",
+    "matrix-organizations": "/matrix/?rows=organizations",
+    "overlap-manila-apc": "/matrix/overlap/?process=manila-process&process=apc",
 }
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
 

@@ -18,6 +18,9 @@ MAIN_PAGES = [
     "/events/",
     "/events/2017-04-idm-workshop-new-york/",
     "/documents/iamm/",
+    "/timeline/",
+    "/matrix/?category=rcp",
+    "/matrix/overlap/?process=manila-process&process=apc",
 ]
 
 
@@ -94,3 +97,48 @@ def test_pages_load_no_asset_from_another_origin(page, site_url):
     for path in MAIN_PAGES:
         page.goto(site_url + path)
     assert requested and all(url.startswith(site_url) for url in requested)
+
+
+def test_timeline_draws_every_event_inside_its_axis_and_a_filter_narrows_it(page, site_url):
+    page.goto(site_url + "/timeline/")
+    markers = page.locator("svg.decade-strip a.marker")
+    total = markers.count()
+    assert (
+        total
+        == int(page.locator("p.summary strong").inner_text())
+        - page.locator("#undated-heading ~ ul li").count()
+    )
+    for strip in page.locator("svg.decade-strip").all():
+        box = strip.bounding_box()
+        for shape in strip.locator("a.marker rect, a.marker circle").all():
+            inner = shape.bounding_box()
+            assert (
+                box["x"] - 1 <= inner["x"]
+                and inner["x"] + inner["width"] <= box["x"] + box["width"] + 1
+            )
+
+    page.select_option("#id_kind", "workshop")
+    page.click("text=Apply filters")
+    page.wait_for_url("**kind=workshop**")
+    assert 0 < page.locator("svg.decade-strip a.marker").count() < total
+    page.locator("svg.decade-strip a.marker").first.click()
+    page.wait_for_url("**/events/**")
+    assert "Workshop" in page.locator(".facts").inner_text()
+
+
+def test_matrix_symbol_overlap_and_csv_agree_with_the_grid(page, site_url):
+    page.goto(site_url + "/matrix/?category=rcp")
+    cell = page.locator('td[title^="Hungary — Member, Chair"]')
+    assert cell.count() == 1
+    assert cell.locator("span[aria-hidden]").inner_text() == "●★"
+
+    with page.expect_download() as download_info:
+        page.click("text=Download CSV")
+    rows = list(csv.reader(io.StringIO(Path(download_info.value.path()).read_text("utf-8"))))
+    headers = page.locator("table.matrix thead th.process-head").count()
+    assert len(rows[0]) == 2 + headers
+    assert len(rows) - 1 == page.locator("table.matrix tbody tr").count()
+
+    page.goto(site_url + "/matrix/overlap/?process=manila-process&process=apc")
+    shared = page.locator("#shared-heading ~ ul li").all_inner_texts()
+    assert "Japan" in shared and "Afghanistan" not in shared

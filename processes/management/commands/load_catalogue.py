@@ -21,6 +21,8 @@ class Command(BaseCommand):
             counts = load_catalogue(paths, using=database)
         except CatalogueLoadError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from exc
+        if options["verbosity"] == 0:
+            return
         total = sum(counts.values())
         self.stdout.write(f"Loaded {total} records from {len(paths)} files:")
         for label, count in sorted(counts.items()):

@@ -1,0 +1,165 @@
+"""The participation matrix: participants (rows) by processes (columns), roles in the cells.
+
+Built in one pass over the filtered participations, so a page costs one query however
+many states and processes it shows.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from processes.models import Role
+
+# A compact symbol for the grid and a stable code for the CSV, per role.
+ROLE_MARKS = OrderedDict(
+    [
+        (Role.MEMBER, ("●", "M")),
+        (Role.CHAIR, ("★", "C")),
+        (Role.CO_CHAIR, ("✪", "CC")),
+        (Role.VICE_CHAIR, ("☆", "VC")),
+        (Role.PRESIDENCY_PRO_TEMPORE, ("◆", "PPT")),
+        (Role.SECRETARIAT, ("■", "S")),
+        (Role.TECHNICAL_SUPPORT, ("□", "TS")),
+        (Role.OBSERVER, ("○", "O")),
+        (Role.PARTNER, ("◇", "P")),
+        (Role.OBSERVER_OR_PARTNER, ("◌", "OP")),
+        (Role.INTERESTED_STATE, ("◐", "IS")),
+        (Role.PARTICIPANT, ("•", "PA")),
+    ]
+)
+ROLE_ORDER = {role: index for index, role in enumerate(ROLE_MARKS)}
+LEGEND = [(ROLE_MARKS[role][0], ROLE_MARKS[role][1], role.label) for role in ROLE_MARKS]
+
+
+@dataclass
+class Cell:
+    participations: list = field(default_factory=list)
+
+    @property
+    def roles(self):
+        return sorted({p.role for p in self.participations}, key=ROLE_ORDER.get)
+
+    @property
+    def symbols(self):
+        return "".join(ROLE_MARKS[role][0] for role in self.roles)
+
+    @property
+    def codes(self):
+        return ";".join(ROLE_MARKS[role][1] for role in self.roles)
+
+    @property
+    def title(self):
+        labels = ", ".join(Role(role).label for role in self.roles)
+        dates = sorted({p.as_of.isoformat() for p in self.participations if p.as_of})
+        return f"{labels} (as of {', '.join(dates)})" if dates else labels
+
+
+@dataclass
+class Matrix:
+    rows: list
+    columns: list
+    cells: dict
+
+    def cell(self, row, column):
+        return self.cells.get((row.pk, column.pk))
+
+    def grid(self):
+        """Rows as (participant, [cell or None per column], row total)."""
+        for row in self.rows:
+            cells = [self.cells.get((row.pk, column.pk)) for column in self.columns]
+            yield row, cells, sum(1 for c in cells if c)
+
+    def column_totals(self):
+        return [
+            sum(1 for row in self.rows if (row.pk, column.pk) in self.cells)
+            for column in self.columns
+        ]
+
+
+def holding_on(participations, day):
+    """Keep, per participant, process and role, the rows that held on ``day``: started by
+    then, not ended before it, and recorded as of that day or the latest earlier date."""
+    latest = {}
+    for p in participations:
+        if p.start_date and p.start_date > day:
+            continue
+        if p.end_date and p.end_date < day:
+            continue
+        if p.as_of and p.as_of > day and not p.start_date:
+            continue
+        key = (p.process_id, p.state_id, p.organization_id, p.role)
+        if key not in latest or (p.as_of or day) > (latest[key].as_of or day):
+            latest[key] = p
+    return list(latest.values())
+
+
+def build_matrix(participations, *, by="states", sort_rows="name", sort_columns="name"):
+    """Arrange participations into a grid of states (or organizations) by processes."""
+    attribute = "state" if by == "states" else "organization"
+    rows, columns, cells = {}, {}, {}
+    for p in participations:
+        participant = getattr(p, attribute)
+        if participant is None:
+            continue
+        rows[participant.pk] = participant
+        columns[p.process_id] = p.process
+        cells.setdefault((participant.pk, p.process_id), Cell()).participations.append(p)
+
+    def row_count(row):
+        return sum(1 for column in columns if (row.pk, column) in cells)
+
+    def column_count(column):
+        return sum(1 for row in rows if (row, column.pk) in cells)
+
+    row_list = sorted(rows.values(), key=lambda r: str(r.name).casefold())
+    if sort_rows == "count":
+        row_list.sort(key=row_count, reverse=True)
+    column_list = sorted(columns.values(), key=lambda c: (c.short_name or c.name).casefold())
+    if sort_columns == "count":
+        column_list.sort(key=column_count, reverse=True)
+    return Matrix(row_list, column_list, cells)
+
+
+def _key(participation):
+    return (
+        ("state", participation.state_id)
+        if participation.state_id
+        else (
+            "organization",
+            participation.organization_id,
+        )
+    )
+
+
+def overlap(participations, processes):
+    """For two to four processes: the participants they all share and each one's own."""
+    members = {process.pk: set() for process in processes}
+    participants = {}
+    for p in participations:
+        members[p.process_id].add(_key(p))
+        participants[_key(p)] = p.participant
+
+    def named(keys):
+        return sorted((participants[key] for key in keys), key=lambda x: str(x.name).casefold())
+
+    shared = set.intersection(*members.values()) if members else set()
+    own = []
+    for process in processes:
+        others = set().union(*(keys for pk, keys in members.items() if pk != process.pk))
+        own.append(
+            {
+                "process": process,
+                "count": len(members[process.pk]),
+                "own": named(members[process.pk] - others),
+            }
+        )
+    everyone = named(set().union(*members.values())) if members else []
+    rows = [
+        (participant, [_has(members[process.pk], participant) for process in processes])
+        for participant in everyone
+    ]
+    return {"shared": named(shared), "own": own, "rows": rows}
+
+
+def _has(keys, participant):
+    kind = "state" if hasattr(participant, "iso3") else "organization"
+    return (kind, participant.pk) in keys

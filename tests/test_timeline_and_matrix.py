@@ -1,0 +1,189 @@
+"""The timeline picture and the participation matrix: what they show, filter and export."""
+
+import csv
+import datetime
+import io
+
+import pytest
+
+from processes.matrix import ROLE_MARKS, build_matrix, holding_on
+from processes.models import Participation, Process
+from tests.factories import make_event, make_participation, make_process, make_state
+from timeline.layout import YEAR_WIDTH, lay_out
+from timeline.models import Event
+
+pytestmark = pytest.mark.django_db
+
+
+def read_csv(response):
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+# --- timeline --------------------------------------------------------------------------------
+
+
+def test_timeline_places_every_dated_event_in_its_decade(client, catalogue):
+    response = client.get("/timeline/")
+    decades = response.context["decades"]
+    placed = [m.event.pk for d in decades for m in d.markers]
+    dated = Event.objects.exclude(start_date=None)
+    assert sorted(placed) == sorted(dated.values_list("pk", flat=True))
+    assert decades[0].start == 1940
+    for decade in decades:
+        for marker in decade.markers:
+            assert 0 <= marker.x < 10 * YEAR_WIDTH
+            assert marker.event.start_date.year // 10 * 10 == decade.start
+
+
+def test_a_year_only_event_spans_its_year_and_a_dated_one_is_a_point(catalogue):
+    year_only = make_event(start_date=datetime.date(2006, 1, 1), start_precision="year")
+    day = make_event(start_date=datetime.date(2006, 9, 14), start_precision="day")
+    month = make_event(start_date=datetime.date(2006, 7, 1), start_precision="month")
+    (decade,) = lay_out([year_only, day, month])
+    markers = {m.event.pk: m for m in decade.markers}
+    assert (markers[year_only.pk].x, markers[year_only.pk].width) == (600, YEAR_WIDTH)
+    assert markers[day.pk].is_point and 670 < markers[day.pk].x < 672
+    assert markers[month.pk].x == pytest.approx(649.6, abs=0.2)
+    assert markers[month.pk].width == pytest.approx(YEAR_WIDTH * 31 / 365, abs=0.2)
+    # They overlap in time, so none is drawn over another.
+    lanes = {(m.lane, round(m.x)) for m in decade.markers}
+    assert len({m.lane for m in decade.markers}) >= 2 and len(lanes) == 3
+
+
+def test_timeline_follows_the_event_filters_and_links_each_event(client, catalogue):
+    response = client.get("/timeline/", {"kind": "workshop"})
+    events = [m.event for d in response.context["decades"] for m in d.markers]
+    assert events and {e.kind for e in events} == {"workshop"}
+    assert response.context["result_count"] == len(events) + len(response.context["undated"])
+    page = response.content.decode()
+    assert f'href="{events[0].get_absolute_url()}"' in page
+    assert 'href="/events/export.csv?kind=workshop"' in page
+
+
+def test_timeline_reads_year_only_events_as_the_year(client, catalogue):
+    page = client.get("/timeline/", {"year_from": 2007, "year_to": 2007}).content.decode()
+    assert "<time>2007</time>" in page
+    assert "2007-01-01" not in page
+
+
+def test_process_page_has_its_own_timeline_with_documents(client, catalogue):
+    response = client.get("/processes/international-dialogue-on-migration/")
+    items = response.context["timeline"]
+    dates = [item["date"] for item in items]
+    assert dates == sorted(dates)
+    kinds = {type(item["object"]).__name__ for item in items}
+    assert "Event" in kinds
+
+
+# --- matrix ----------------------------------------------------------------------------------
+
+
+def test_matrix_shows_the_roles_of_a_known_state_in_a_known_process(client, catalogue):
+    response = client.get("/matrix/", {"category": "rcp"})
+    matrix = response.context["matrix"]
+    hungary = next(row for row in matrix.rows if row.iso3 == "HUN")
+    budapest = next(col for col in matrix.columns if col.slug == "budapest-process")
+    cell = matrix.cell(hungary, budapest)
+    assert cell.symbols == ROLE_MARKS["member"][0] + ROLE_MARKS["chair"][0]
+    assert cell.title == "Member, Chair (as of 2005-05-19)"
+    page = response.content.decode()
+    assert 'title="Hungary — Member, Chair (as of 2005-05-19)"' in page
+
+
+def test_matrix_totals_per_row_and_column(client, catalogue):
+    matrix = client.get("/matrix/", {"category": "rcp"}).context["matrix"]
+    budapest_index = [c.slug for c in matrix.columns].index("budapest-process")
+    budapest_states = (
+        Participation.objects.filter(process__slug="budapest-process", state__isnull=False)
+        .values("state")
+        .distinct()
+        .count()
+    )
+    assert matrix.column_totals()[budapest_index] == budapest_states
+
+
+def test_matrix_filters_by_state_region_and_sorts_by_count(client, catalogue):
+    response = client.get("/matrix/", {"state_region": "Africa", "sort_rows": "count"})
+    matrix = response.context["matrix"]
+    assert {row.region for row in matrix.rows} == {"Africa"}
+    counts = [total for _, _, total in matrix.grid()]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_matrix_as_of_date_uses_start_end_and_as_of(catalogue):
+    process = make_process()
+    state = make_state()
+    early = make_participation(
+        process=process,
+        state=state,
+        role="chair",
+        start_date=datetime.date(2001, 1, 1),
+        end_date=datetime.date(2003, 12, 31),
+    )
+    later = make_participation(process=process, state=state, as_of=datetime.date(2005, 5, 19))
+    rows = Participation.objects.filter(process=process)
+    assert holding_on(rows, datetime.date(2002, 6, 1)) == [early]
+    assert holding_on(rows, datetime.date(2006, 1, 1)) == [later]
+
+
+def test_matrix_can_show_organizations_as_rows(client, catalogue):
+    matrix = client.get("/matrix/", {"rows": "organizations"}).context["matrix"]
+    iom = next(row for row in matrix.rows if row.slug == "iom")
+    assert sum(1 for c in matrix.columns if matrix.cell(iom, c)) >= 10
+
+
+def test_matrix_csv_matches_the_grid(client, catalogue):
+    params = {"category": "rcp", "state_region": "Asia"}
+    matrix = client.get("/matrix/", params).context["matrix"]
+    rows = read_csv(client.get("/matrix/export.csv", params))
+    assert rows[0] == ["state_iso3", "state_name", *(c.slug for c in matrix.columns)]
+    assert [r[0] for r in rows[1:]] == [s.iso3 for s in matrix.rows]
+    for (_participant, cells, _), row in zip(matrix.grid(), rows[1:], strict=True):
+        assert row[2:] == [c.codes if c else "" for c in cells]
+
+
+def test_matrix_invalid_date_is_a_400(client, catalogue):
+    assert client.get("/matrix/", {"as_of": "2017-02-30"}).status_code == 400
+    assert client.get("/matrix/export.csv", {"as_of": "someday"}).status_code == 400
+
+
+def test_build_matrix_with_no_rows_is_empty():
+    matrix = build_matrix([])
+    assert (matrix.rows, matrix.columns, list(matrix.grid())) == ([], [], [])
+
+
+# --- overlap ---------------------------------------------------------------------------------
+
+
+def test_overlap_of_two_rcps_lists_their_shared_members(client, catalogue):
+    response = client.get("/matrix/overlap/", {"process": ["manila-process", "apc"]})
+    result = response.context["overlap"]
+    shared = {s.iso3 for s in result["shared"]}
+    manila = set(
+        Participation.objects.filter(process__slug="manila-process", role="member").values_list(
+            "state__iso3", flat=True
+        )
+    )
+    apc = set(
+        Participation.objects.filter(process__slug="apc", role="member").values_list(
+            "state__iso3", flat=True
+        )
+    )
+    assert shared == manila & apc and "JPN" in shared
+    own = {item["process"].slug: {s.iso3 for s in item["own"]} for item in result["own"]}
+    assert own["apc"] == apc - manila and own["manila-process"] == manila - apc
+
+
+def test_overlap_needs_two_to_four_processes(client, catalogue):
+    assert client.get("/matrix/overlap/", {"process": "apc"}).status_code == 400
+    five = list(Process.objects.values_list("slug", flat=True)[:5])
+    assert client.get("/matrix/overlap/", {"process": five}).status_code == 400
+    assert client.get("/matrix/overlap/").status_code == 200
+
+
+def test_overlap_csv(client, catalogue):
+    rows = read_csv(client.get("/matrix/overlap.csv", {"process": ["manila-process", "apc"]}))
+    header = rows[0]
+    assert header[:3] == ["participant_type", "code", "name"] and header[-1] == "in_all"
+    japan = next(r for r in rows if r[1] == "JPN")
+    assert japan[-1] == "yes"
