@@ -2,18 +2,20 @@
 
 from collections import OrderedDict
 
-from django.db.models import Count, Prefetch
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Value, When
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
-from processes.browsing import (
-    Column,
-    Facet,
-    FilteredListView,
-    citations_text,
-    csv_response,
-    join_values,
-    stable_order,
+from processes.browsing import Facet, FilteredListView, csv_response, stable_order
+from processes.export import (
+    Col,
+    CsvText,
+    JsonListJoined,
+    citations_of,
+    joined,
+    text,
+    url,
 )
 from processes.filters import (
     MatrixFilter,
@@ -33,81 +35,88 @@ from processes.models import (
     OrganizationKind,
     Participation,
     Process,
+    Region,
     Role,
     Scope,
+    StateAlias,
     StateKind,
     Status,
+    Topic,
 )
 from timeline.models import Document, Event
 
 # --- CSV columns: stable names, documented in docs/csv.md ------------------------------------
 
-
-def _url(obj):
-    return obj.get_absolute_url()
-
-
 PROCESS_COLUMNS = (
-    Column("slug", lambda p: p.slug),
-    Column("name", lambda p: p.name),
-    Column("short_name", lambda p: p.short_name),
-    Column("scope", lambda p: p.scope),
-    Column("category", lambda p: p.category),
-    Column("status", lambda p: p.status),
-    Column("year_established", lambda p: p.year_established),
-    Column("year_ended", lambda p: p.year_ended),
-    Column("regions", lambda p: join_values(r.name for r in p.regions.all())),
-    Column("region_label", lambda p: p.region_label),
-    Column("topics", lambda p: join_values(t.name for t in p.topics.all())),
-    Column("websites", lambda p: join_values(p.websites)),
-    Column("stated_member_total", lambda p: p.stated_member_total),
-    Column("parent_slug", lambda p: p.parent.slug if p.parent else ""),
-    Column("description", lambda p: p.description),
-    Column("url", _url, is_url=True),
-    Column("citations", citations_text),
+    Col("slug", F("slug")),
+    Col("name", text("name")),
+    Col("short_name", text("short_name")),
+    Col("scope", F("scope")),
+    Col("category", F("category")),
+    Col("status", F("status")),
+    Col("year_established", F("year_established")),
+    Col("year_ended", F("year_ended")),
+    Col("regions", joined(Region.objects.filter(processes=OuterRef("pk")), F("name"), "name")),
+    Col("region_label", text("region_label")),
+    Col(
+        "topics",
+        CsvText(joined(Topic.objects.filter(processes=OuterRef("pk")), F("name"), "number")),
+    ),
+    Col("websites", CsvText(JsonListJoined(F("websites")))),
+    Col("stated_member_total", F("stated_member_total")),
+    Col("parent_slug", F("parent__slug")),
+    Col("description", text("description")),
+    Col("url", url("/processes/", F("slug")), is_url=True),
+    Col("citations", citations_of("processes")),
 )
 
 STATE_COLUMNS = (
-    Column("iso3", lambda s: s.iso3),
-    Column("iso2", lambda s: s.iso2),
-    Column("m49", lambda s: s.m49),
-    Column("name", lambda s: s.name),
-    Column("iso_name", lambda s: s.iso_name),
-    Column("official_name", lambda s: s.official_name),
-    Column("region", lambda s: s.region),
-    Column("sub_region", lambda s: s.sub_region),
-    Column("kind", lambda s: s.kind),
-    Column("aliases", lambda s: join_values(a.name for a in s.aliases.all())),
-    Column("process_count", lambda s: s.process_count),
-    Column("url", _url, is_url=True),
+    Col("iso3", F("iso3")),
+    Col("iso2", F("iso2")),
+    Col("m49", F("m49")),
+    Col("name", text("name")),
+    Col("iso_name", text("iso_name")),
+    Col("official_name", text("official_name")),
+    Col("region", F("region")),
+    Col("sub_region", F("sub_region")),
+    Col("kind", F("kind")),
+    Col(
+        "aliases",
+        CsvText(joined(StateAlias.objects.filter(state=OuterRef("pk")), F("name"), "name")),
+    ),
+    Col("process_count", F("process_count")),
+    Col("url", url("/states/", Lower("iso3")), is_url=True),
 )
 
 ORGANIZATION_COLUMNS = (
-    Column("slug", lambda o: o.slug),
-    Column("name", lambda o: o.name),
-    Column("acronym", lambda o: o.acronym),
-    Column("kind", lambda o: o.kind),
-    Column("website", lambda o: o.website),
-    Column("parent_slug", lambda o: o.parent.slug if o.parent else ""),
-    Column("process_count", lambda o: o.process_count),
-    Column("url", _url, is_url=True),
+    Col("slug", F("slug")),
+    Col("name", text("name")),
+    Col("acronym", text("acronym")),
+    Col("kind", F("kind")),
+    Col("website", text("website")),
+    Col("parent_slug", F("parent__slug")),
+    Col("process_count", F("process_count")),
+    Col("url", url("/organizations/", F("slug")), is_url=True),
 )
 
 PARTICIPATION_COLUMNS = (
-    Column("process_slug", lambda p: p.process.slug),
-    Column("process_name", lambda p: p.process.name),
-    Column("participant_type", lambda p: "state" if p.state_id else "organization"),
-    Column("state_iso3", lambda p: p.state.iso3 if p.state else ""),
-    Column("state_name", lambda p: p.state.name if p.state else ""),
-    Column("organization_slug", lambda p: p.organization.slug if p.organization else ""),
-    Column("organization_name", lambda p: p.organization.name if p.organization else ""),
-    Column("role", lambda p: p.role),
-    Column("as_of", lambda p: p.as_of),
-    Column("start_date", lambda p: p.start_date),
-    Column("end_date", lambda p: p.end_date),
-    Column("note", lambda p: p.note),
-    Column("process_url", lambda p: p.process.get_absolute_url(), is_url=True),
-    Column("citations", citations_text),
+    Col("process_slug", F("process__slug")),
+    Col("process_name", text("process__name")),
+    Col(
+        "participant_type",
+        Case(When(state__isnull=False, then=Value("state")), default=Value("organization")),
+    ),
+    Col("state_iso3", F("state__iso3")),
+    Col("state_name", text("state__name")),
+    Col("organization_slug", F("organization__slug")),
+    Col("organization_name", text("organization__name")),
+    Col("role", F("role")),
+    Col("as_of", F("as_of")),
+    Col("start_date", F("start_date")),
+    Col("end_date", F("end_date")),
+    Col("note", text("note")),
+    Col("process_url", url("/processes/", F("process__slug")), is_url=True),
+    Col("citations", citations_of("participations")),
 )
 
 

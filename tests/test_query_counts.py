@@ -37,9 +37,9 @@ PAGES = {
     "/matrix/?rows=organizations&state_region=Europe&as_of=2010-01-01": 2,
     "/matrix/overlap/?process=budapest-process&process=igc": 6,
     "/matrix/export.csv?category=rcp": 1,
-    "/processes/export.csv?region=Europe": 5,
-    "/participations/export.csv": 3,
-    "/events/export.csv": 6,
+    "/processes/export.csv?region=Europe": 1,
+    "/participations/export.csv": 1,
+    "/events/export.csv": 1,
 }
 
 

@@ -1,55 +1,59 @@
 """Public pages of the timeline app: events and documents."""
 
-from django.db.models import Prefetch
+from django.db.models import F, OuterRef, Prefetch
 from django.views.generic import DetailView
 
-from processes.browsing import Column, Facet, FilteredListView, citations_text, join_values
-from processes.models import Category
+from processes.browsing import Facet, FilteredListView
+from processes.export import Col, DateDisplay, citations_of, joined, text, url
+from processes.models import Category, Organization, Process
 from timeline.filters import DocumentFilter, EventFilter
 from timeline.layout import YEAR_WIDTH, lay_out
 from timeline.models import Document, DocumentKind, Event, EventKind
 
 
-def _url(obj):
-    return obj.get_absolute_url()
+def _slugs(model, **lookup):
+    return joined(model.objects.published().filter(**lookup), F("slug"), "slug")
 
 
 EVENT_COLUMNS = (
-    Column("slug", lambda e: e.slug),
-    Column("title", lambda e: e.title),
-    Column("kind", lambda e: e.kind),
-    Column("start_date", lambda e: e.start_date),
-    Column("start_precision", lambda e: e.start_precision),
-    Column("end_date", lambda e: e.end_date),
-    Column("end_precision", lambda e: e.end_precision),
-    Column("date_display", lambda e: e.date_display),
-    Column("city", lambda e: e.city),
-    Column("venue", lambda e: e.venue),
-    Column("country_iso3", lambda e: e.country.iso3 if e.country else ""),
-    Column("country_name", lambda e: e.country.name if e.country else ""),
-    Column("process_slugs", lambda e: join_values(p.slug for p in e.processes.all())),
-    Column("organization_slugs", lambda e: join_values(o.slug for o in e.organizations.all())),
-    Column("document_slugs", lambda e: join_values(d.slug for d in e.documents.all())),
-    Column("description", lambda e: e.description),
-    Column("url", _url, is_url=True),
-    Column("citations", citations_text),
+    Col("slug", F("slug")),
+    Col("title", text("title")),
+    Col("kind", F("kind")),
+    Col("start_date", F("start_date")),
+    Col("start_precision", F("start_precision")),
+    Col("end_date", F("end_date")),
+    Col("end_precision", F("end_precision")),
+    Col(
+        "date_display",
+        DateDisplay(F("start_date"), F("start_precision"), F("end_date"), F("end_precision")),
+    ),
+    Col("city", text("city")),
+    Col("venue", text("venue")),
+    Col("country_iso3", F("country__iso3")),
+    Col("country_name", text("country__name")),
+    Col("process_slugs", _slugs(Process, events=OuterRef("pk"))),
+    Col("organization_slugs", _slugs(Organization, events=OuterRef("pk"))),
+    Col("document_slugs", _slugs(Document, events=OuterRef("pk"))),
+    Col("description", text("description")),
+    Col("url", url("/events/", F("slug")), is_url=True),
+    Col("citations", citations_of("events")),
 )
 
 DOCUMENT_COLUMNS = (
-    Column("slug", lambda d: d.slug),
-    Column("title", lambda d: d.title),
-    Column("short_title", lambda d: d.short_title),
-    Column("kind", lambda d: d.kind),
-    Column("un_symbol", lambda d: d.un_symbol),
-    Column("date", lambda d: d.date),
-    Column("date_precision", lambda d: d.date_precision),
-    Column("publisher_slug", lambda d: d.publisher.slug if d.publisher else ""),
-    Column("publisher_name", lambda d: d.publisher.name if d.publisher else ""),
-    Column("process_slugs", lambda d: join_values(p.slug for p in d.processes.all())),
-    Column("source_url", lambda d: d.url),
-    Column("summary", lambda d: d.summary),
-    Column("url", _url, is_url=True),
-    Column("citations", citations_text),
+    Col("slug", F("slug")),
+    Col("title", text("title")),
+    Col("short_title", text("short_title")),
+    Col("kind", F("kind")),
+    Col("un_symbol", text("un_symbol")),
+    Col("date", F("date")),
+    Col("date_precision", F("date_precision")),
+    Col("publisher_slug", F("publisher__slug")),
+    Col("publisher_name", text("publisher__name")),
+    Col("process_slugs", _slugs(Process, documents=OuterRef("pk"))),
+    Col("source_url", text("url")),
+    Col("summary", text("summary")),
+    Col("url", url("/documents/", F("slug")), is_url=True),
+    Col("citations", citations_of("documents")),
 )
 
 
