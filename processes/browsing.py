@@ -8,9 +8,12 @@ import csv
 import datetime
 import itertools
 import re
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.paginator import InvalidPage
+from django.db import OperationalError, connections
 from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
@@ -22,6 +25,7 @@ from processes.export import stream_rows
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
 MULTI_VALUE_CAP = 50
+FACET_TIME_LIMIT_MS = 100
 EXPORT_CHUNK_SIZE = 2000
 
 # Cells a spreadsheet would run as a formula (OWASP "CSV injection").
@@ -70,6 +74,43 @@ class Facet:
     path: str
     labels: dict = field(default_factory=dict)
     label_path: str = ""  # a field giving each value's label, read in the same query
+
+
+@contextmanager
+def time_limit(milliseconds, using="default"):
+    """Abort the queries run inside after ``milliseconds`` (raising OperationalError).
+
+    Set on the driver's own connection so the query log, and the query counts pinned by
+    the tests, are the same on both databases. On PostgreSQL a savepoint keeps an enclosing
+    transaction usable after a cancelled query."""
+    connection = connections[using]
+    connection.ensure_connection()
+    raw = connection.connection
+    if connection.vendor == "sqlite":
+        deadline = time.monotonic() + milliseconds / 1000
+        raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        try:
+            yield
+        finally:
+            raw.set_progress_handler(None, 0)
+        return
+    if connection.vendor != "postgresql":
+        yield
+        return
+    nested = connection.in_atomic_block
+    if nested:
+        raw.execute("SAVEPOINT time_limit")
+    raw.execute(f"SET statement_timeout = {int(milliseconds)}")
+    try:
+        yield
+    except Exception:
+        if nested:
+            raw.execute("ROLLBACK TO SAVEPOINT time_limit")
+        raise
+    finally:
+        raw.execute("SET statement_timeout = DEFAULT")
+        if nested:
+            raw.execute("RELEASE SAVEPOINT time_limit")
 
 
 def stable_order(queryset):
@@ -184,12 +225,20 @@ class FilteredListView(ListView):
             if not released.is_valid():
                 continue
             paths = [facet.path, facet.label_path or facet.path]
-            rows = (
-                released.qs.order_by()
-                .values_list(*paths)
-                .annotate(n=Count("pk", distinct=True))
-                .order_by("-n", facet.path)
-            )
+            try:
+                with time_limit(FACET_TIME_LIMIT_MS):
+                    rows = list(
+                        released.qs.order_by()
+                        .values_list(*paths)
+                        .annotate(n=Count("pk", distinct=True))
+                        .order_by("-n", facet.path)
+                    )
+            except OperationalError:
+                # As Datasette does: a facet too slow to count is left out, with a note.
+                facets.append(
+                    {"param": facet.param, "label": facet.label, "values": [], "skipped": True}
+                )
+                continue
             values = []
             for value, label, count in rows:
                 if value in (None, ""):

@@ -20,34 +20,67 @@ from processes.models import (
 )
 
 
+class CodesInput(forms.TextInput):
+    """A text box for one or more codes or slugs ("hun, can"), also read from repeated
+    parameters (``?state=hun&state=can``): a select of every process would not scale."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        return [code for value in values if value for code in str(value).replace(",", " ").split()]
+
+    def format_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(v) for v in value)
+        return super().format_value(value)
+
+
 class CodeMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Accepts codes in any case (``hun``, ``HUN``), as the state URLs use lower case."""
+    """Codes typed or linked by people, checked against the table in one query."""
+
+    widget = CodesInput
+    uppercase = False
 
     def clean(self, value):
-        if value:
+        if value and self.uppercase:
             value = [str(v).strip().upper() for v in value]
         return super().clean(value)
+
+
+class StateCodeField(CodeMultipleChoiceField):
+    """Accepts codes in any case (``hun``, ``HUN``), as the state URLs use lower case."""
+
+    uppercase = True
 
 
 class CodeMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = CodeMultipleChoiceField
 
 
+class StateCodeFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = StateCodeField
+
+
 def states_filter(**kwargs):
-    return CodeMultipleChoiceFilter(
+    return StateCodeFilter(
         queryset=MemberState.objects.all(), to_field_name="iso3", label="State (ISO3)", **kwargs
     )
 
 
 def organizations_filter(**kwargs):
-    return django_filters.ModelMultipleChoiceFilter(
-        queryset=Organization.objects.all(), to_field_name="slug", label="Organization", **kwargs
+    return CodeMultipleChoiceFilter(
+        queryset=Organization.objects.all(),
+        to_field_name="slug",
+        label="Organization (slug)",
+        **kwargs,
     )
 
 
 def processes_filter(**kwargs):
-    return django_filters.ModelMultipleChoiceFilter(
-        queryset=Process.objects.published(), to_field_name="slug", label="Process", **kwargs
+    return CodeMultipleChoiceFilter(
+        queryset=Process.objects.published(),
+        to_field_name="slug",
+        label="Process (slug)",
+        **kwargs,
     )
 
 

@@ -1,7 +1,12 @@
 """Public lists: filters, facets, sorting, paging and what the page says about them."""
 
-import pytest
+import time
+from contextlib import contextmanager
 
+import pytest
+from django.db import OperationalError, connection
+
+from processes.browsing import time_limit
 from processes.models import Participation, Process, Topic
 from tests.factories import make_participation, make_process
 
@@ -142,3 +147,31 @@ def test_search_box_searches_everything(client, catalogue):
     sections = {s["label"]: s["results"] for s in response.context["sections"]}
     assert "bali-process" in {p.slug for p in sections["Processes"]}
     assert any("Bali" in str(e) for e in sections["Events"])
+
+
+def test_a_facet_too_slow_to_count_is_skipped_with_a_note(client, catalogue, monkeypatch):
+    @contextmanager
+    def always_too_slow(milliseconds):
+        raise OperationalError("canceling statement due to statement timeout")
+        yield
+
+    monkeypatch.setattr("processes.browsing.time_limit", always_too_slow)
+    response = client.get("/processes/", {"region": "Asia"})
+    assert response.status_code == 200
+    assert all(facet.get("skipped") for facet in response.context["facets"])
+    assert "Not counted: it took too long" in response.content.decode()
+    # The list itself is still complete.
+    assert response.context["result_count"] == Process.objects.filter(regions__name="Asia").count()
+
+
+def test_time_limit_stops_a_slow_query_and_leaves_the_connection_usable(catalogue):
+    slow = {
+        "sqlite": "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+        "WHERE i < 100000000) SELECT count(*) FROM n",
+        "postgresql": "SELECT pg_sleep(2)",
+    }[connection.vendor]
+    started = time.monotonic()
+    with pytest.raises(OperationalError), time_limit(50), connection.cursor() as cursor:
+        cursor.execute(slow)
+    assert time.monotonic() - started < 1.5
+    assert Process.objects.filter(slug="budapest-process").exists()

@@ -1,0 +1,417 @@
+"""Benchmark the site against the database's own dump and against Datasette.
+
+    .venv/bin/python bench/run_bench.py     # SQLite and PostgreSQL, scales 1 and 1000
+    .venv/bin/python bench/run_bench.py --databases sqlite --scales 1 --requests 20
+
+For each database and scale it builds a database (scale 1 is the shipped catalogue; scale N
+adds ``generate_synthetic --scale N``), serves the site with gunicorn (threaded workers) on
+127.0.0.1, and measures: median and 95th-percentile latency of each page over --requests
+requests; each CSV export's rows per second and time to first byte; the server's peak memory
+while streaming the largest export; the same export's rows dumped by ``sqlite3 -csv`` or
+PostgreSQL's ``COPY … TO STDOUT``; and, for SQLite, Datasette serving the same file. It prints
+Markdown tables (paste them into BENCHMARKS.md) and writes bench/results.json.
+Only 127.0.0.1 is ever contacted.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+WORK = Path(os.environ.get("BENCH_DIR", "/tmp/migration-governance-bench"))
+PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, str(PROJECT / "manage.py"), *args], env=env, check=True, cwd=PROJECT)
+
+
+def database_url(database, scale):
+    if database == "sqlite":
+        return f"sqlite:///{WORK / f'catalogue-{scale}.sqlite3'}"
+    return f"{PG_SERVER}/mgbench_{scale}"
+
+
+def prepare(database, scale, env, reuse):
+    """A database holding the catalogue at this scale (kept between runs with --reuse)."""
+    if database == "sqlite":
+        path = WORK / f"catalogue-{scale}.sqlite3"
+        if reuse and path.exists():
+            return
+        path.unlink(missing_ok=True)
+    else:
+        name = f"mgbench_{scale}"
+        exists = subprocess.run(
+            [
+                "psql",
+                f"{PG_SERVER}/postgres",
+                "-tAc",
+                f"SELECT 1 FROM pg_database WHERE datname='{name}'",
+            ],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        if reuse and exists:
+            return
+        subprocess.run(
+            ["psql", f"{PG_SERVER}/postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True
+        )
+        subprocess.run(
+            ["psql", f"{PG_SERVER}/postgres", "-qc", f"CREATE DATABASE {name}"], check=True
+        )
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "load_catalogue", "-v0")
+    if scale > 1:
+        started = time.monotonic()
+        manage(env, "generate_synthetic", "--scale", str(scale))
+        print(
+            f"  generate_synthetic --scale {scale}: {time.monotonic() - started:.0f}s", flush=True
+        )
+
+
+class Server:
+    """gunicorn with threaded workers, as `make serve` runs it."""
+
+    def __init__(self, env):
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "migration_governance.wsgi:application",
+                "--bind", f"127.0.0.1:{self.port}",
+                "--worker-class", "gthread",
+                "--workers", "2",
+                "--threads", "4",
+                "--timeout", "300",
+                "--log-level", "warning",
+            ],
+            env=env,
+            cwd=PROJECT,
+        )  # fmt: skip
+        wait_for(self.port)
+
+    def worker_pids(self):
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def wait_for(port, path="/", timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", path)
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing answered on 127.0.0.1:{port}")
+
+
+def latency(port, path, requests):
+    """Median and 95th percentile in milliseconds over `requests` keep-alive requests."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    timings = []
+    for n in range(requests + 1):
+        started = time.perf_counter()
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{path} answered {response.status}")
+        if n:  # the first request warms caches and connections
+            timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1]
+
+
+def download(port, path):
+    """Rows per second, first-byte time (ms) and row count of a streamed CSV."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    started = time.perf_counter()
+    connection.request("GET", path)
+    response = connection.getresponse()
+    first_byte = None
+    lines = 0
+    while chunk := response.read1(1 << 16):
+        if first_byte is None:
+            first_byte = (time.perf_counter() - started) * 1000
+        lines += chunk.count(b"\n")
+    elapsed = time.perf_counter() - started
+    rows = max(lines - 1, 0)
+    return {"rows": rows, "rows_per_s": rows / elapsed, "first_byte_ms": first_byte, "s": elapsed}
+
+
+def peak_memory_while(server, action):
+    """Run `action` while sampling the workers' resident memory; return (result, peak MB)."""
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            for pid in server.worker_pids():
+                try:
+                    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                        if line.startswith("VmRSS:"):
+                            peak = max(peak, int(line.split()[1]) / 1024)
+                except OSError:
+                    pass
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        result = action()
+    finally:
+        done.set()
+        sampler.join()
+    return result, peak
+
+
+def export_sql(env):
+    """The participation export's own query, with its parameters inlined, for the dumps."""
+    code = (
+        "import os;"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'migration_governance.settings');"
+        "import django, json; django.setup();"
+        "from django.db import connection;"
+        "from processes.browsing import stable_order;"
+        "from processes.export import annotated;"
+        "from processes.models import Participation;"
+        "from processes.views import PARTICIPATION_COLUMNS as c;"
+        "qs = annotated(stable_order(Participation.objects.published()), c, 'http://127.0.0.1');"
+        "sql, params = qs.query.sql_with_params();"
+        "print(json.dumps([sql, list(params)]))"
+    )
+    out = subprocess.run(
+        [PYTHON, "-c", code], env=env, cwd=PROJECT, capture_output=True, text=True, check=True
+    ).stdout
+    sql, params = json.loads(out.strip().splitlines()[-1])
+    quoted = ["'" + str(p).replace("'", "''") + "'" for p in params]
+    return sql % tuple(quoted)
+
+
+def native_dump(database, scale, env):
+    sql = export_sql(env)
+    started = time.perf_counter()
+    if database == "sqlite":
+        path = WORK / f"catalogue-{scale}.sqlite3"
+        out = subprocess.run(["sqlite3", "-csv", str(path), sql], capture_output=True, check=True)
+    else:
+        url = database_url(database, scale)
+        out = subprocess.run(
+            ["psql", url, "-c", f"COPY ({sql}) TO STDOUT WITH CSV"], capture_output=True, check=True
+        )
+    elapsed = time.perf_counter() - started
+    rows = out.stdout.count(b"\n")
+    return {"rows": rows, "rows_per_s": rows / elapsed, "s": elapsed}
+
+
+def datasette(scale, requests):
+    """Datasette on the same SQLite file: a filtered table page and the streamed CSV."""
+    executable = BIN / "datasette"
+    if not executable.exists():
+        return None
+    port = free_port()
+    path = WORK / f"catalogue-{scale}.sqlite3"
+    process = subprocess.Popen(
+        [str(executable), "serve", str(path), "-p", str(port), "--setting", "sql_time_limit_ms",
+         "60000", "--setting", "max_csv_mb", "0"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_for(port, "/-/versions.json")
+        database = path.stem
+        table = f"/{database}/processes_participation"
+        page = latency(port, f"{table}?role=chair", requests)
+        stream = download(port, f"{table}.csv?_stream=on&_size=max")
+        return {"filtered_page_ms": page, "csv": stream}
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def pages(scale):
+    if scale == 1:
+        details = {
+            "process": "/processes/budapest-process/",
+            "state": "/states/hun/",
+            "organization": "/organizations/iom/",
+            "event": "/events/2017-04-idm-workshop-new-york/",
+            "document": "/documents/iamm/",
+        }
+    else:
+        details = {
+            "process": "/processes/synthetic-7-3/",
+            "state": "/states/hun/",
+            "organization": "/organizations/synthetic-org-7-1/",
+            "event": "/events/synthetic-event-7-3/",
+            "document": "/documents/synthetic-document-7-3/",
+        }
+    lists = {
+        "processes": ("", "?category=rcp", "?category=rcp&scope=regional&status=active"),
+        "states": ("", "?region=Europe", "?region=Europe&kind=state&role=member"),
+        "organizations": ("", "?kind=intergovernmental",
+                          "?kind=intergovernmental&role=secretariat&q=organization"),
+        "participations": ("", "?role=chair", "?role=member&state_region=Europe&category=rcp"),
+        "events": ("", "?kind=workshop", "?kind=workshop&year_from=2000&year_to=2010"),
+        "documents": ("", "?kind=report", "?kind=report&year_from=2000&year_to=2010"),
+    }  # fmt: skip
+    result = {}
+    for name, queries in lists.items():
+        for label, query in zip(("unfiltered", "1 filter", "3 filters"), queries, strict=True):
+            result[f"/{name}/ {label}"] = f"/{name}/{query}"
+    result["deep page /participations/?page=2000"] = (
+        "/participations/?page=2000&per_page=50"
+        if scale > 1
+        else "/participations/?page=5&per_page=50"
+    )
+    for kind, path in details.items():
+        result[f"{kind} detail"] = path
+    result["/timeline/"] = (
+        "/timeline/" if scale == 1 else "/timeline/?year_from=2016&year_to=2016&kind=workshop"
+    )
+    result["/matrix/"] = (
+        "/matrix/"
+        if scale == 1
+        else "/matrix/?state_region=Europe&category=rcp&status=active&scope=regional"
+    )
+    return result
+
+
+EXPORTS = ["processes", "states", "organizations", "participations", "events", "documents"]
+
+
+def run(database, scale, requests, reuse):
+    url = database_url(database, scale)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_CONN_MAX_AGE": "60",
+    }
+    env.pop("DJANGO_DEBUG", None)
+    print(f"== {database}, scale {scale}", flush=True)
+    prepare(database, scale, env, reuse)
+    manage(env, "collectstatic", "--noinput", "-v0")  # as `make serve` does
+    server = Server(env)
+    result = {"database": database, "scale": scale, "pages": {}, "exports": {}}
+    try:
+        for label, path in pages(scale).items():
+            result["pages"][label] = latency(server.port, path, requests)
+            print(f"  {label}: {result['pages'][label][0]:.1f} ms", flush=True)
+        for name in EXPORTS:
+            path = f"/{name}/export.csv"
+            if name == "participations":
+                stats, peak = peak_memory_while(server, lambda p=path: download(server.port, p))
+                stats["peak_worker_mb"] = peak
+            else:
+                stats = download(server.port, path)
+            result["exports"][name] = stats
+            print(f"  {path}: {stats['rows']} rows, {stats['rows_per_s']:.0f} rows/s", flush=True)
+        # A page while the largest export streams: threaded workers keep answering.
+        streaming = threading.Thread(
+            target=download, args=(server.port, "/participations/export.csv")
+        )
+        streaming.start()
+        time.sleep(0.2)
+        result["page_during_export_ms"] = latency(server.port, "/processes/?category=rcp", 20)
+        streaming.join()
+    finally:
+        server.stop()
+    result["native"] = native_dump(database, scale, env)
+    print(f"  native dump: {result['native']['rows_per_s']:.0f} rows/s", flush=True)
+    if database == "sqlite":
+        result["datasette"] = datasette(scale, requests)
+    return result
+
+
+def markdown(results):
+    lines = []
+    for r in results:
+        lines.append(f"\n### {r['database']}, scale {r['scale']}\n")
+        lines.append("| page | median ms | p95 ms |\n|---|---:|---:|")
+        for label, (median, p95) in r["pages"].items():
+            lines.append(f"| {label} | {median:.1f} | {p95:.1f} |")
+        during = r["page_during_export_ms"]
+        lines.append(
+            f"| filtered list while an export streams | {during[0]:.1f} | {during[1]:.1f} |"
+        )
+        lines.append("\n| export | rows | rows/s | first byte ms |\n|---|---:|---:|---:|")
+        for name, stats in r["exports"].items():
+            lines.append(
+                f"| /{name}/export.csv | {stats['rows']} | {stats['rows_per_s']:.0f} | "
+                f"{stats['first_byte_ms']:.1f} |"
+            )
+        ours = r["exports"]["participations"]
+        native = r["native"]
+        lines.append(
+            f"\nPeak worker memory while streaming {ours['rows']} participations: "
+            f"{ours['peak_worker_mb']:.0f} MB.\n"
+        )
+        lines.append("| ratio | value |\n|---|---:|")
+        lines.append(
+            f"| our participations export ÷ native dump ({native['rows_per_s']:.0f} rows/s) | "
+            f"{ours['rows_per_s'] / native['rows_per_s']:.2f} |"
+        )
+        if r.get("datasette"):
+            ds = r["datasette"]
+            ours_page = r["pages"]["/participations/ 1 filter"][0]
+            lines.append(
+                f"| our export ÷ Datasette CSV stream ({ds['csv']['rows_per_s']:.0f} rows/s) | "
+                f"{ours['rows_per_s'] / ds['csv']['rows_per_s']:.1f} |"
+            )
+            theirs = ds["filtered_page_ms"][0]
+            lines.append(
+                f"| our filtered page ÷ Datasette's filtered table page ({theirs:.1f} ms) | "
+                f"{ours_page / theirs:.2f} |"
+            )
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--scales", default="1,1000")
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--reuse", action="store_true", help="keep databases built before")
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    if not shutil.which("gunicorn", path=str(BIN)):
+        sys.exit("gunicorn is not installed: pip install -e '.[bench]'")
+    results = [
+        run(database, int(scale), args.requests, args.reuse)
+        for database in args.databases.split(",")
+        for scale in args.scales.split(",")
+    ]
+    (PROJECT / "bench" / "results.json").write_text(json.dumps(results, indent=2))
+    print(markdown(results))
+
+
+if __name__ == "__main__":
+    main()
