@@ -2,7 +2,8 @@
 
 import django_filters
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from processes.models import (
     Category,
@@ -18,6 +19,16 @@ from processes.models import (
     Topic,
     UNRegion,
 )
+
+
+class AnyOf(django_filters.MultipleChoiceFilter):
+    """Rows whose field has any of the chosen values. Unlike django-filter's default it
+    adds no DISTINCT, which a filter on a row's own column never needs and which costs a
+    sort of every matching row; filters across a many-to-many pass ``distinct=True``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
 
 
 class CodesInput(forms.TextInput):
@@ -133,10 +144,10 @@ class ProcessFilter(django_filters.FilterSet):
     """Processes by text, kind, time, topic and by who takes part in which role."""
 
     q = django_filters.CharFilter(method="search", label="Text")
-    scope = django_filters.MultipleChoiceFilter(choices=Scope.choices)
-    category = django_filters.MultipleChoiceFilter(choices=Category.choices)
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
-    region = django_filters.MultipleChoiceFilter(
+    scope = AnyOf(choices=Scope.choices)
+    category = AnyOf(choices=Category.choices)
+    status = AnyOf(choices=Status.choices)
+    region = AnyOf(
         field_name="regions__name", choices=UNRegion.choices, distinct=True, label="Region"
     )
     topic = django_filters.ModelMultipleChoiceFilter(
@@ -150,9 +161,7 @@ class ProcessFilter(django_filters.FilterSet):
     established_to = year_filter("year_established", "lte", "Established to")
     state = states_filter(method="keep")
     organization = organizations_filter(method="keep")
-    role = django_filters.MultipleChoiceFilter(
-        choices=Role.choices, method="keep", label="Participant's role"
-    )
+    role = AnyOf(choices=Role.choices, method="keep", label="Participant's role")
     sort = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),
@@ -196,11 +205,11 @@ class MemberStateFilter(django_filters.FilterSet):
     """States by name or alias, region, kind, and the processes they take part in."""
 
     q = django_filters.CharFilter(method="search", label="Text")
-    region = django_filters.MultipleChoiceFilter(choices=UNRegion.choices)
-    sub_region = django_filters.MultipleChoiceFilter(choices=sub_region_choices, label="Sub-region")
-    kind = django_filters.MultipleChoiceFilter(choices=StateKind.choices)
+    region = AnyOf(choices=UNRegion.choices)
+    sub_region = AnyOf(choices=sub_region_choices, label="Sub-region")
+    kind = AnyOf(choices=StateKind.choices)
     process = processes_filter(method="keep")
-    role = django_filters.MultipleChoiceFilter(choices=Role.choices, method="keep")
+    role = AnyOf(choices=Role.choices, method="keep")
     sort = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),
@@ -240,9 +249,9 @@ class OrganizationFilter(django_filters.FilterSet):
     """Organizations by text, kind, and the processes they take part in."""
 
     q = django_filters.CharFilter(method="search", label="Text")
-    kind = django_filters.MultipleChoiceFilter(choices=OrganizationKind.choices)
+    kind = AnyOf(choices=OrganizationKind.choices)
     process = processes_filter(method="keep")
-    role = django_filters.MultipleChoiceFilter(choices=Role.choices, method="keep")
+    role = AnyOf(choices=Role.choices, method="keep")
     sort = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),
@@ -276,24 +285,20 @@ class ParticipationFilter(django_filters.FilterSet):
     """Who takes part where, in what role, as of when."""
 
     process = processes_filter(field_name="process__slug")
-    scope = django_filters.MultipleChoiceFilter(
-        field_name="process__scope", choices=Scope.choices, label="Process scope"
-    )
-    category = django_filters.MultipleChoiceFilter(
+    scope = AnyOf(field_name="process__scope", choices=Scope.choices, label="Process scope")
+    category = AnyOf(
         field_name="process__category", choices=Category.choices, label="Process category"
     )
-    process_region = django_filters.MultipleChoiceFilter(
+    process_region = AnyOf(
         field_name="process__regions__name",
         choices=UNRegion.choices,
         distinct=True,
         label="Process region",
     )
     state = states_filter(field_name="state__iso3")
-    state_region = django_filters.MultipleChoiceFilter(
-        field_name="state__region", choices=UNRegion.choices, label="State region"
-    )
+    state_region = AnyOf(field_name="state__region", choices=UNRegion.choices, label="State region")
     organization = organizations_filter(field_name="organization__slug")
-    role = django_filters.MultipleChoiceFilter(choices=Role.choices)
+    role = AnyOf(choices=Role.choices)
     as_of_year = year_filter("as_of__year", "exact", "As-of year")
     sort = django_filters.OrderingFilter(
         fields=(
@@ -311,13 +316,20 @@ class ParticipationFilter(django_filters.FilterSet):
         fields = []
 
 
-def with_process_count(queryset, path):
-    """Annotate how many distinct published processes each row takes part in."""
-    return queryset.annotate(
-        process_count=Count(
-            path, filter=Q(**{f"{path}__in": Process.objects.published()}), distinct=True
-        )
+def with_process_count(queryset, participant):
+    """Annotate how many published processes each state or organization takes part in.
+
+    A correlated subquery rather than a join and GROUP BY, so the database counts only for
+    the rows a page shows (unless the page is sorted by the count)."""
+    counts = (
+        Participation.objects.published()
+        .filter(**{participant: OuterRef("pk")})
+        .order_by()
+        .values(participant)
+        .annotate(n=Count("process", distinct=True))
+        .values("n")
     )
+    return queryset.annotate(process_count=Coalesce(Subquery(counts), 0))
 
 
 class MatrixFilter(django_filters.FilterSet):
@@ -329,28 +341,22 @@ class MatrixFilter(django_filters.FilterSet):
         label="Rows",
         empty_label=None,
     )
-    state_region = django_filters.MultipleChoiceFilter(
-        field_name="state__region", choices=UNRegion.choices, label="State region"
-    )
-    state_sub_region = django_filters.MultipleChoiceFilter(
+    state_region = AnyOf(field_name="state__region", choices=UNRegion.choices, label="State region")
+    state_sub_region = AnyOf(
         field_name="state__sub_region", choices=sub_region_choices, label="State sub-region"
     )
-    scope = django_filters.MultipleChoiceFilter(
-        field_name="process__scope", choices=Scope.choices, label="Process scope"
-    )
-    category = django_filters.MultipleChoiceFilter(
+    scope = AnyOf(field_name="process__scope", choices=Scope.choices, label="Process scope")
+    category = AnyOf(
         field_name="process__category", choices=Category.choices, label="Process category"
     )
-    process_region = django_filters.MultipleChoiceFilter(
+    process_region = AnyOf(
         field_name="process__regions__name",
         choices=UNRegion.choices,
         distinct=True,
         label="Process region",
     )
-    status = django_filters.MultipleChoiceFilter(
-        field_name="process__status", choices=Status.choices, label="Process status"
-    )
-    role = django_filters.MultipleChoiceFilter(choices=Role.choices)
+    status = AnyOf(field_name="process__status", choices=Status.choices, label="Process status")
+    role = AnyOf(choices=Role.choices)
     as_of = django_filters.DateFilter(
         method="keep",
         label="As of (YYYY-MM-DD)",
@@ -380,7 +386,7 @@ class OverlapFilter(django_filters.FilterSet):
     """Two to four processes to compare, and which roles count as taking part."""
 
     process = processes_filter(field_name="process__slug", required=True)
-    role = django_filters.MultipleChoiceFilter(choices=Role.choices)
+    role = AnyOf(choices=Role.choices)
 
     class Meta:
         model = Participation

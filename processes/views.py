@@ -284,7 +284,7 @@ class MemberStateListView(FilteredListView):
     )
 
     def get_base_queryset(self):
-        return with_process_count(MemberState.objects.published(), "participations__process")
+        return with_process_count(MemberState.objects.published(), "state")
 
 
 class MemberStateExportView(MemberStateListView):
@@ -331,7 +331,7 @@ class OrganizationListView(FilteredListView):
     )
 
     def get_base_queryset(self):
-        return with_process_count(Organization.objects.published(), "participations__process")
+        return with_process_count(Organization.objects.published(), "organization")
 
 
 class OrganizationExportView(OrganizationListView):

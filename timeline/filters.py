@@ -3,6 +3,7 @@
 import django_filters
 
 from processes.filters import (
+    AnyOf,
     organizations_filter,
     processes_filter,
     states_filter,
@@ -17,11 +18,11 @@ class EventFilter(django_filters.FilterSet):
     """Events by text, kind, years, process, organization, country and city."""
 
     q = django_filters.CharFilter(method="search", label="Text")
-    kind = django_filters.MultipleChoiceFilter(choices=EventKind.choices)
+    kind = AnyOf(choices=EventKind.choices)
     year_from = year_filter("start_date__year", "gte", "Year from")
     year_to = year_filter("start_date__year", "lte", "Year to")
     process = processes_filter(field_name="processes__slug", distinct=True)
-    process_category = django_filters.MultipleChoiceFilter(
+    process_category = AnyOf(
         field_name="processes__category",
         choices=Category.choices,
         distinct=True,
@@ -47,7 +48,7 @@ class DocumentFilter(django_filters.FilterSet):
     """Documents by text, kind, years, process, publisher and UN symbol."""
 
     q = django_filters.CharFilter(method="search", label="Text")
-    kind = django_filters.MultipleChoiceFilter(choices=DocumentKind.choices)
+    kind = AnyOf(choices=DocumentKind.choices)
     year_from = year_filter("date__year", "gte", "Year from")
     year_to = year_filter("date__year", "lte", "Year to")
     process = processes_filter(field_name="processes__slug", distinct=True)
