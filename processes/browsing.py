@@ -12,11 +12,12 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.core.paginator import InvalidPage
+from django.core.paginator import InvalidPage, Paginator
 from django.db import OperationalError, connections
 from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.views.generic import ListView
 
@@ -26,7 +27,11 @@ PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
 MULTI_VALUE_CAP = 50
 # All of a page's facets together may take this long; those left over are skipped.
-FACET_BUDGET_MS = 200
+FACET_BUDGET_MS = 150
+# Counting a huge selection may take this long; past it the count is shown as "more than".
+COUNT_BUDGET_MS = 50
+# Lists page this deep at most: deeper, OFFSET costs grow, and the CSV holds everything.
+MAX_PAGES = 100
 EXPORT_CHUNK_SIZE = 2000
 
 # Cells a spreadsheet would run as a formula (OWASP "CSV injection").
@@ -119,6 +124,31 @@ def time_limit(milliseconds, using="default"):
             raw.execute("RELEASE SAVEPOINT time_limit")
 
 
+class CappedPaginator(Paginator):
+    """A paginator that never lets counting or paging make a page slow.
+
+    The count gets COUNT_BUDGET_MS; if it takes longer, ``total`` is None and the list says
+    "more than" the rows of MAX_PAGES pages. No page past MAX_PAGES is served either way:
+    the CSV holds every row.
+    """
+
+    total = None
+
+    @cached_property
+    def count(self):
+        limit = MAX_PAGES * self.per_page
+        try:
+            with time_limit(COUNT_BUDGET_MS):
+                self.total = super().count
+        except OperationalError:
+            return limit
+        return min(self.total, limit)
+
+    @property
+    def capped(self):
+        return self.total is None or self.total > self.count
+
+
 def stable_order(queryset):
     """The queryset's own ordering (or the model's), then the primary key, so that pages
     and exports list records in one repeatable order even where sort values tie."""
@@ -138,6 +168,7 @@ class FilteredListView(ListView):
     facets = ()
     csv_columns = ()
     export = False
+    paginator_class = CappedPaginator
     export_name = ""
     export_url_name = ""
     page_title = ""
@@ -207,17 +238,25 @@ class FilteredListView(ListView):
             filterset=self.filterset,
             facets=self.facet_counts() if kwargs.get("filters_valid") else [],
             active_filters=self.active_filters(),
-            result_count=(
-                context["paginator"].count
-                if context.get("paginator")
-                else len(context["object_list"])
+            result_count=self.result_count(context),
+            count_is_lower_bound=bool(
+                context.get("paginator") and context["paginator"].total is None
             ),
+            pages_capped=bool(context.get("paginator") and context["paginator"].capped),
+            max_pages=MAX_PAGES,
             page_sizes=PAGE_SIZES,
             noun_plural=self.noun_plural,
             page_title=self.page_title,
             export_url=reverse(self.export_url_name),
         )
         return context
+
+    @staticmethod
+    def result_count(context):
+        paginator = context.get("paginator")
+        if paginator is None:
+            return len(context["object_list"])
+        return paginator.count if paginator.total is None else paginator.total
 
     def facet_counts(self):
         """For each facet, the count each value would give with the other filters kept."""

@@ -2,8 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 
 from processes.models import (
     Category,
@@ -216,7 +215,6 @@ class MemberStateFilter(django_filters.FilterSet):
             ("iso3", "iso3"),
             ("region", "region"),
             ("sub_region", "sub_region"),
-            ("process_count", "processes"),
         ),
         label="Sort by",
     )
@@ -257,7 +255,6 @@ class OrganizationFilter(django_filters.FilterSet):
             ("name", "name"),
             ("acronym", "acronym"),
             ("kind", "kind"),
-            ("process_count", "processes"),
         ),
         label="Sort by",
     )
@@ -316,20 +313,14 @@ class ParticipationFilter(django_filters.FilterSet):
         fields = []
 
 
-def with_process_count(queryset, participant):
-    """Annotate how many published processes each state or organization takes part in.
-
-    A correlated subquery rather than a join and GROUP BY, so the database counts only for
-    the rows a page shows (unless the page is sorted by the count)."""
-    counts = (
-        Participation.objects.published()
-        .filter(**{participant: OuterRef("pk")})
-        .order_by()
-        .values(participant)
-        .annotate(n=Count("process", distinct=True))
-        .values("n")
+def with_process_count(queryset, path):
+    """Annotate how many distinct published processes each row takes part in (the
+    curators' change lists show it; public lists leave it out, as it grows with the data)."""
+    return queryset.annotate(
+        process_count=Count(
+            path, filter=Q(**{f"{path}__in": Process.objects.published()}), distinct=True
+        )
     )
-    return queryset.annotate(process_count=Coalesce(Subquery(counts), 0))
 
 
 class MatrixFilter(django_filters.FilterSet):

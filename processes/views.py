@@ -25,7 +25,6 @@ from processes.filters import (
     ParticipationFilter,
     ProcessFilter,
     text_search,
-    with_process_count,
 )
 from processes.matrix import LEGEND, build_matrix, holding_on, overlap
 from processes.models import (
@@ -84,7 +83,6 @@ STATE_COLUMNS = (
         "aliases",
         CsvText(joined(StateAlias.objects.filter(state=OuterRef("pk")), F("name"), "name")),
     ),
-    Col("process_count", F("process_count")),
     Col("url", url("/states/", Lower("iso3")), is_url=True),
 )
 
@@ -95,7 +93,6 @@ ORGANIZATION_COLUMNS = (
     Col("kind", F("kind")),
     Col("website", text("website")),
     Col("parent_slug", F("parent__slug")),
-    Col("process_count", F("process_count")),
     Col("url", url("/organizations/", F("slug")), is_url=True),
 )
 
@@ -283,9 +280,6 @@ class MemberStateListView(FilteredListView):
         Facet("role", "Role", "participations__role", dict(Role.choices)),
     )
 
-    def get_base_queryset(self):
-        return with_process_count(MemberState.objects.published(), "state")
-
 
 class MemberStateExportView(MemberStateListView):
     export = True
@@ -329,9 +323,6 @@ class OrganizationListView(FilteredListView):
         Facet("kind", "Kind", "kind", dict(OrganizationKind.choices)),
         Facet("role", "Role", "participations__role", dict(Role.choices)),
     )
-
-    def get_base_queryset(self):
-        return with_process_count(Organization.objects.published(), "organization")
 
 
 class OrganizationExportView(OrganizationListView):

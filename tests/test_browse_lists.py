@@ -7,7 +7,7 @@ import pytest
 from django.db import OperationalError, connection
 
 from processes.browsing import time_limit
-from processes.models import Participation, Process, Topic
+from processes.models import MemberState, Participation, Process, Topic
 from tests.factories import make_participation, make_process
 
 pytestmark = pytest.mark.django_db
@@ -160,8 +160,9 @@ def test_a_facet_too_slow_to_count_is_skipped_with_a_note(client, catalogue, mon
     assert response.status_code == 200
     assert all(facet.get("skipped") for facet in response.context["facets"])
     assert "Not counted: it took too long" in response.content.decode()
-    # The list itself is still complete.
-    assert response.context["result_count"] == Process.objects.filter(regions__name="Asia").count()
+    # The list itself is still there.
+    listed = {p.pk for p in response.context["object_list"]}
+    assert listed == set(Process.objects.filter(regions__name="Asia").values_list("pk", flat=True))
 
 
 def test_time_limit_stops_a_slow_query_and_leaves_the_connection_usable(catalogue):
@@ -175,3 +176,25 @@ def test_time_limit_stops_a_slow_query_and_leaves_the_connection_usable(catalogu
         cursor.execute(slow)
     assert time.monotonic() - started < 1.5
     assert Process.objects.filter(slug="budapest-process").exists()
+
+
+def test_lists_stop_at_a_hundred_pages_and_say_so(client, catalogue, monkeypatch):
+    monkeypatch.setattr("processes.browsing.MAX_PAGES", 3)
+    response = client.get("/states/", {"per_page": 25})
+    assert response.context["result_count"] == MemberState.objects.count()
+    assert response.context["page_obj"].paginator.num_pages == 3
+    assert "Lists stop at 3 pages" in response.content.decode()
+    assert client.get("/states/", {"per_page": 25, "page": 4}).status_code == 404
+
+
+def test_a_count_too_slow_to_finish_is_shown_as_a_lower_bound(client, catalogue, monkeypatch):
+    @contextmanager
+    def always_too_slow(milliseconds):
+        raise OperationalError("canceling statement due to statement timeout")
+        yield
+
+    monkeypatch.setattr("processes.browsing.time_limit", always_too_slow)
+    response = client.get("/states/", {"per_page": 25})
+    assert response.status_code == 200
+    assert response.context["count_is_lower_bound"]
+    assert "More than <strong>2500</strong>" in response.content.decode()
