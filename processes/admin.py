@@ -1,7 +1,25 @@
-"""Django admin for curators: states, organizations, processes and who takes part."""
+"""Django admin for curators: states, organizations, processes, who takes part, and sources.
 
+What every admin here shares (history, optimistic locking, publishing, CSV export) lives in
+processes/admin_tools.py; this module says, per model, what a curator scans and edits.
+"""
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, Value, When
+from django.forms.models import BaseInlineFormSet
 
+from processes import catalogue
+from processes.admin_tools import (
+    CatalogueAdmin,
+    CatalogueInline,
+    CitationInline,
+    VerificationFilter,
+    count_related,
+)
+from processes.filters import with_process_count
 from processes.models import (
     Citation,
     MemberState,
@@ -9,90 +27,409 @@ from processes.models import (
     Participation,
     Process,
     ProcessClaim,
+    Region,
+    Role,
     Source,
     StateAlias,
     Topic,
 )
+from processes.views import (
+    ORGANIZATION_COLUMNS,
+    PARTICIPATION_COLUMNS,
+    PROCESS_COLUMNS,
+    STATE_COLUMNS,
+)
+from timeline.models import Document, Event
+
+admin.site.site_header = "Migration governance catalogue: curation"
+admin.site.site_title = "Catalogue curation"
+admin.site.index_title = "What the catalogue holds"
+
+# Notes and descriptions in table rows: a few lines, not a full-page text box.
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
+
+
+# --- sources and citations -----------------------------------------------------------------
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "title", "published"]
-    search_fields = ["file_name", "title"]
+class SourceAdmin(CatalogueAdmin):
+    list_display = ["file_name", "title", "author", "published", "citation_count"]
+    search_fields = ["file_name", "title", "author"]
+    ordering = ["file_name"]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(citation_count=count_related(Citation, "source"))
+        )
+
+    @admin.display(description="citations", ordering="citation_count")
+    def citation_count(self, obj):
+        return obj.citation_count
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
-    list_display = ["source", "locator"]
+class CitationAdmin(CatalogueAdmin):
+    list_display = ["source", "locator", "cited_by"]
     list_filter = ["source"]
-    search_fields = ["locator", "source__file_name"]
+    search_fields = ["locator", "source__file_name", "source__title"]
+    ordering = ["source__file_name", "locator"]
     autocomplete_fields = ["source"]
+    list_select_related = ["source"]
+
+    # Every relation that cites, with the name of its link back to Citation.
+    CITING = [
+        (Process.citations.through, "citation"),
+        (Participation.citations.through, "citation"),
+        (Organization.citations.through, "citation"),
+        (Event.citations.through, "citation"),
+        (Document.citations.through, "citation"),
+    ]
+
+    def get_queryset(self, request):
+        total = sum(count_related(model, lookup) for model, lookup in self.CITING)
+        return super().get_queryset(request).annotate(cited_by=total)
+
+    @admin.display(description="records citing it", ordering="cited_by")
+    def cited_by(self, obj):
+        return obj.cited_by
 
 
-class StateAliasInline(admin.TabularInline):
+# --- states --------------------------------------------------------------------------------
+
+
+class StateAliasInline(CatalogueInline):
     model = StateAlias
-    extra = 0
 
 
 @admin.register(MemberState)
-class MemberStateAdmin(admin.ModelAdmin):
-    list_display = ["name", "iso3", "iso2", "m49", "region", "sub_region", "kind"]
+class MemberStateAdmin(CatalogueAdmin):
+    list_display = ["name", "iso3", "iso2", "m49", "region", "sub_region", "kind", "process_count"]
     list_filter = ["kind", "region", "sub_region"]
-    search_fields = ["name", "official_name", "iso3", "iso2", "aliases__name"]
+    search_fields = ["name", "iso_name", "official_name", "iso3", "iso2", "m49", "aliases__name"]
+    ordering = ["name"]
     inlines = [StateAliasInline]
+    csv_columns = STATE_COLUMNS
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return with_process_count(queryset).prefetch_related("aliases")
+
+    @admin.display(description="processes", ordering="process_count")
+    def process_count(self, obj):
+        return obj.process_count
 
 
 @admin.register(StateAlias)
-class StateAliasAdmin(admin.ModelAdmin):
-    list_display = ["name", "state"]
+class StateAliasAdmin(CatalogueAdmin):
+    list_display = ["name", "state", "note"]
+    list_filter = ["state__region"]
     search_fields = ["name", "state__name", "state__iso3"]
+    ordering = ["name"]
     autocomplete_fields = ["state"]
+    list_select_related = ["state"]
+
+
+# --- organizations, topics and regions -----------------------------------------------------
+
+
+class OrganizationCitationInline(CitationInline):
+    model = Organization.citations.through
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "acronym", "kind", "parent"]
-    list_filter = ["kind"]
-    search_fields = ["name", "acronym", "slug"]
+class OrganizationAdmin(CatalogueAdmin):
+    list_display = [
+        "name",
+        "acronym",
+        "kind",
+        "parent",
+        "process_count",
+        "document_count",
+        "public_page",
+    ]
+    list_filter = ["kind", ("parent", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "acronym", "slug", "parent__name", "parent__acronym"]
+    ordering = ["name"]
     prepopulated_fields = {"slug": ["acronym"]}
-    autocomplete_fields = ["parent", "citations"]
+    autocomplete_fields = ["parent"]
+    list_select_related = ["parent"]
+    fields = ["name", "acronym", "slug", "kind", "parent", "website", "description"]
+    inlines = [OrganizationCitationInline]
+    csv_columns = ORGANIZATION_COLUMNS
+
+    def get_queryset(self, request):
+        queryset = with_process_count(super().get_queryset(request))
+        return queryset.annotate(document_count=count_related(Document, "publisher"))
+
+    @admin.display(description="processes", ordering="process_count")
+    def process_count(self, obj):
+        return obj.process_count
+
+    @admin.display(description="documents published", ordering="document_count")
+    def document_count(self, obj):
+        return obj.document_count
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ["number", "name"]
-    search_fields = ["name", "heading"]
+class TopicAdmin(CatalogueAdmin):
+    list_display = ["number", "name", "process_count"]
+    search_fields = ["name", "heading", "slug"]
+    ordering = ["number"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(process_count=count_related(Process.topics.through, "topic"))
+        )
+
+    @admin.display(description="processes", ordering="process_count")
+    def process_count(self, obj):
+        return obj.process_count
 
 
-class ParticipationInline(admin.TabularInline):
+@admin.register(Region)
+class RegionAdmin(CatalogueAdmin):
+    list_display = ["name", "process_count"]
+    search_fields = ["name"]
+    ordering = ["name"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(process_count=count_related(Process.regions.through, "region"))
+        )
+
+    @admin.display(description="processes", ordering="process_count")
+    def process_count(self, obj):
+        return obj.process_count
+
+
+# --- processes and participations ----------------------------------------------------------
+
+
+class ParticipationInlineFormSet(BaseInlineFormSet):
+    """Refuses two rows that give one participant the same role on the same date (the
+    database would refuse them too, but only with an error page)."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or (self.can_delete and self._should_delete_form(form)):
+                continue
+            participant = data.get("state") or data.get("organization")
+            if participant is None:
+                continue  # the row's own validation says a participant is missing
+            key = (data.get("state"), data.get("organization"), data.get("role"), data.get("as_of"))
+            if key in seen:
+                as_of = f" as of {data['as_of']:%Y-%m-%d}" if data.get("as_of") else ""
+                raise ValidationError(
+                    f"Two rows give {participant} the role “{Role(data['role']).label}”"
+                    f"{as_of}: keep one of them."
+                )
+            seen.add(key)
+
+
+class ParticipationInline(CatalogueInline):
+    """Who takes part in the process, in the order of the roles (members first)."""
+
     model = Participation
-    extra = 0
-    fields = ["role", "state", "organization", "as_of", "start_date", "end_date", "note"]
+    formset = ParticipationInlineFormSet
+    fields = [
+        "role",
+        "state",
+        "organization",
+        "as_of",
+        "start_date",
+        "end_date",
+        "outside_stated_total",
+        "note",
+        "publication",
+    ]
     autocomplete_fields = ["state", "organization"]
-    ordering = ["role", "state__name", "organization__name"]
+    formfield_overrides = COMPACT_TEXT
+    show_change_link = True
+
+    def get_queryset(self, request):
+        role_order = Case(
+            *(When(role=value, then=Value(index)) for index, (value, _) in enumerate(Role.choices)),
+            default=Value(len(Role.choices)),
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("state", "organization")
+            .annotate(role_order=role_order)
+            .order_by("role_order", "state__name", "organization__name", "as_of")
+        )
 
 
-class ProcessClaimInline(admin.TabularInline):
+class ProcessCitationInline(CitationInline):
+    model = Process.citations.through
+
+
+class ProcessClaimInline(CatalogueInline):
     model = ProcessClaim
-    extra = 0
     autocomplete_fields = ["citation"]
+    formfield_overrides = COMPACT_TEXT
+    verbose_name_plural = "disputed facts (one source's value each)"
 
 
 @admin.register(Process)
-class ProcessAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "category", "scope", "status", "year_established"]
-    list_filter = ["category", "scope", "status", "regions", "topics"]
-    search_fields = ["name", "short_name", "slug", "description"]
-    prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["topics", "parent", "citations"]
-    filter_horizontal = ["regions"]
-    inlines = [ParticipationInline, ProcessClaimInline]
+class ProcessAdmin(CatalogueAdmin):
+    list_display = [
+        "name",
+        "short_name",
+        "category",
+        "scope",
+        "status",
+        "year_established",
+        "participation_count",
+        "event_count",
+        "document_count",
+        "publication",
+        "last_verified_on",
+        "public_page",
+    ]
+    list_filter = [
+        "publication",
+        VerificationFilter,
+        "category",
+        "scope",
+        "status",
+        "regions",
+        "topics",
+    ]
+    search_fields = ["name", "short_name", "slug", "region_label", "description"]
+    ordering = ["name"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    autocomplete_fields = ["parent", "regions", "topics"]
+    readonly_fields = ["members_counted"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "short_name",
+                    "slug",
+                    ("scope", "category", "status"),
+                    ("year_established", "year_ended"),
+                    "parent",
+                    "regions",
+                    "region_label",
+                    "topics",
+                    "description",
+                    "websites",
+                ]
+            },
+        ),
+        (
+            "What it works on",
+            {"fields": ["main_areas", "main_areas_as_of", "priorities", "priorities_as_of"]},
+        ),
+        (
+            "Participants",
+            {"fields": ["stated_member_total", "members_counted", "participants_note"]},
+        ),
+        ("Publishing", {"fields": ["publication", "last_verified_on", "verified_by"]}),
+    ]
+    inlines = [ParticipationInline, ProcessCitationInline, ProcessClaimInline]
+    csv_columns = PROCESS_COLUMNS
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                participation_count=count_related(Participation, "process"),
+                event_count=count_related(Event, "processes"),
+                document_count=count_related(Document, "processes"),
+            )
+        )
+
+    @admin.display(description="participations", ordering="participation_count")
+    def participation_count(self, obj):
+        return obj.participation_count
+
+    @admin.display(description="events", ordering="event_count")
+    def event_count(self, obj):
+        return obj.event_count
+
+    @admin.display(description="documents", ordering="document_count")
+    def document_count(self, obj):
+        return obj.document_count
+
+    @admin.display(description="members counted")
+    def members_counted(self, obj):
+        """The member states listed on the latest as-of date, as the public page counts them."""
+        return catalogue.member_count(obj) if obj.pk else "—"
+
+
+class ParticipationCitationInline(CitationInline):
+    model = Participation.citations.through
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
-    list_display = ["process", "state", "organization", "role", "as_of"]
-    list_filter = ["role", "process__category", "as_of"]
-    search_fields = ["process__name", "process__short_name", "state__name", "organization__name"]
-    autocomplete_fields = ["process", "state", "organization", "citations"]
+class ParticipationAdmin(CatalogueAdmin):
+    list_display = [
+        "process",
+        "participant",
+        "role",
+        "as_of",
+        "publication",
+        "last_verified_on",
+        "public_page",
+    ]
+    list_filter = [
+        "publication",
+        VerificationFilter,
+        "role",
+        "outside_stated_total",
+        "process__category",
+        "process__scope",
+        "state__region",
+    ]
+    search_fields = [
+        "process__name",
+        "process__short_name",
+        "state__name",
+        "state__iso3",
+        "state__aliases__name",
+        "organization__name",
+        "organization__acronym",
+        "note",
+    ]
+    ordering = ["process__name", "role", "state__name", "organization__name"]
+    autocomplete_fields = ["process", "state", "organization"]
     list_select_related = ["process", "state", "organization"]
+    fieldsets = [
+        (None, {"fields": ["process", "role", "state", "organization", "outside_stated_total"]}),
+        ("When", {"fields": ["as_of", "start_date", "end_date"]}),
+        (None, {"fields": ["note"]}),
+        ("Publishing", {"fields": ["publication", "last_verified_on", "verified_by"]}),
+    ]
+    inlines = [ParticipationCitationInline]
+    csv_columns = PARTICIPATION_COLUMNS
+
+    @admin.display(description="participant")
+    def participant(self, obj):
+        return obj.participant
+
+    def public_path(self, obj):
+        return obj.process.get_absolute_url()
+
+
+@admin.register(ProcessClaim)
+class ProcessClaimAdmin(CatalogueAdmin):
+    list_display = ["process", "field", "value", "citation"]
+    list_filter = ["field"]
+    search_fields = ["process__name", "process__short_name", "field", "value", "note"]
+    ordering = ["process__name", "field"]
+    autocomplete_fields = ["process", "citation"]
+    list_select_related = ["process", "citation__source"]

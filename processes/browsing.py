@@ -80,11 +80,30 @@ class Facet:
     path: str
     labels: dict = field(default_factory=dict)
     label_path: str = ""  # a field giving each value's label, read in the same query
+    # For a value held by related records that have drafts of their own (a state's roles
+    # are its participations' roles): a callable returning the public related records and
+    # their link back to the listed model. ``path`` is then a field of those records, and
+    # each value counts the listed records its public related records reach.
+    through: callable = None
 
     @property
     def distinct(self):
         """Counting across a relation can meet a record twice; a row's own column cannot."""
         return "__" in self.path
+
+    def counts(self, listed):
+        """(value, label, count) rows for the filtered ``listed`` queryset, largest first."""
+        paths = [self.path, self.label_path or self.path]
+        if self.through is None:
+            rows = listed.values_list(*paths).annotate(n=Count("pk", distinct=self.distinct))
+        else:
+            related, link = self.through()
+            rows = (
+                related.filter(**{f"{link}__in": listed.values("pk")})
+                .values_list(*paths)
+                .annotate(n=Count(link, distinct=True))
+            )
+        return list(rows.order_by("-n", self.path))
 
 
 @contextmanager
@@ -270,18 +289,12 @@ class FilteredListView(ListView):
             released = self.get_filterset(data)
             if not released.is_valid():
                 continue
-            paths = [facet.path, facet.label_path or facet.path]
             remaining_ms = (deadline - time.monotonic()) * 1000
             try:
                 if remaining_ms < 1:
                     raise OperationalError("facet budget spent")
                 with time_limit(remaining_ms):
-                    rows = list(
-                        released.qs.order_by()
-                        .values_list(*paths)
-                        .annotate(n=Count("pk", distinct=facet.distinct))
-                        .order_by("-n", facet.path)
-                    )
+                    rows = facet.counts(released.qs.order_by())
             except OperationalError:
                 # As Datasette does: a facet too slow to count is left out, with a note.
                 facets.append(
@@ -323,7 +336,7 @@ class FilteredListView(ListView):
             values = [v for v in self.request.GET.getlist(name) if v != ""]
             if not values:
                 continue
-            choices = dict(getattr(form.fields[name], "choices", []) or [])
+            choices = self.value_labels(form, name)
             for value in values:
                 data = self.request.GET.copy()
                 data.pop("page", None)
@@ -331,11 +344,25 @@ class FilteredListView(ListView):
                 active.append(
                     {
                         "label": capfirst(self.field_label(name)),
-                        "value": str(choices.get(value, value)),
+                        "value": str(choices.get(value, choices.get(value.upper(), value))),
                         "remove_query": data.urlencode(),
                     }
                 )
         return active
+
+    @staticmethod
+    def value_labels(form, name):
+        """Labels for the values of filter ``name``, without reading a whole table."""
+        field = form.fields[name]
+        if hasattr(field, "queryset"):
+            # The records the form matched (already fetched when it was cleaned), never
+            # every state or process the field could accept.
+            key = field.to_field_name or "pk"
+            chosen = getattr(form, "cleaned_data", {}).get(name) or ()
+            return {str(getattr(record, key)): str(record) for record in chosen}
+        # Not `or []`: choices read from the database are a lazy iterator without len().
+        choices = getattr(field, "choices", None)
+        return {} if choices is None else dict(choices)
 
     # --- CSV ----------------------------------------------------------------------------
 

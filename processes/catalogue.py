@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 
 # Dependency order: each model's natural key only refers to models listed before it.
 MODEL_ORDER = [
@@ -35,6 +35,13 @@ MODEL_ORDER = [
     "timeline.eventclaim",
     "timeline.documentclaim",
 ]
+
+
+# Fields that belong to one database, not to the catalogue: the edit counter that guards
+# against two curators saving over each other, and the user account that last verified a
+# record (accounts differ between installations). Fixtures leave them out; loading keeps
+# the values an existing row already has.
+LOCAL_FIELDS = ("version", "verified_by")
 
 
 class CatalogueLoadError(Exception):
@@ -98,9 +105,13 @@ def read_records(paths):
     return records
 
 
-def _save_record(record, using):
+def _save_record(record, using, loaded):
     """Validate and save one record; return it if it refers forward to a record of the
-    same kind not loaded yet (a parent organization further down the file)."""
+    same kind not loaded yet (a parent organization further down the file).
+
+    ``loaded`` maps each (model, pk) saved so far in this load to its record: a second
+    record with the same natural key would silently replace the first, so it is refused.
+    """
     (deserialized,) = serializers.deserialize(
         "json",
         json.dumps([record.data]),
@@ -112,11 +123,42 @@ def _save_record(record, using):
     # Fixtures carry no pk, so a pk here means the natural key matched an existing row:
     # validate it as an update, not as a duplicate of itself.
     instance._state.adding = instance.pk is None
+    if not instance._state.adding:
+        _refuse_duplicate(record, loaded.get((record.label, instance.pk)))
+        _keep_local_fields(instance, using)
     # Field-level checks (choices, lengths, formats) give the clearest messages; uniqueness
     # and check constraints are left to the database, which names the same record.
     instance.full_clean(validate_unique=False, validate_constraints=False)
+    # A load writes no change history: the fixtures' own history is git's. (A raw save
+    # records none anyway; this also covers the many-to-many rows the load sets.)
+    instance.skip_history_when_saving = True
     deserialized.save(using=using)
+    loaded[(record.label, instance.pk)] = record
     return deserialized if deserialized.deferred_fields else None
+
+
+def _refuse_duplicate(record, earlier):
+    if earlier is not None:
+        raise CatalogueLoadError(
+            f"{record.describe()}: the same record as {earlier.describe()}; "
+            "each record must appear once in the fixture files"
+        )
+
+
+def local_fields(model):
+    return [field for field in model._meta.concrete_fields if field.name in LOCAL_FIELDS]
+
+
+def _keep_local_fields(instance, using):
+    fields = local_fields(type(instance))
+    if not fields:
+        return
+    attnames = [field.attname for field in fields]
+    current = (
+        type(instance)._base_manager.using(using).filter(pk=instance.pk).values(*attnames).get()
+    )
+    for attname, value in current.items():
+        setattr(instance, attname, value)
 
 
 def load_catalogue(paths=None, using="default"):
@@ -129,10 +171,11 @@ def load_catalogue(paths=None, using="default"):
     records.sort(key=lambda r: MODEL_ORDER.index(r.label))
     counts = Counter()
     deferred = []
+    loaded = {}
     with transaction.atomic(using=using):
         for record in records:
             try:
-                pending = _save_record(record, using)
+                pending = _save_record(record, using, loaded)
                 if pending:
                     deferred.append((record, pending))
             except ValidationError as exc:
@@ -140,6 +183,8 @@ def load_catalogue(paths=None, using="default"):
                     f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
                 )
                 raise CatalogueLoadError(f"{record.describe()}: {problems}") from exc
+            except CatalogueLoadError:
+                raise
             except Exception as exc:
                 raise CatalogueLoadError(f"{record.describe()}: {exc}") from exc
             counts[record.label] += 1
@@ -253,12 +298,44 @@ def _sort_key(value):
     return ("", "") if value is None else (type(value).__name__, str(value))
 
 
+def _foreign_keys(model):
+    return [field.name for field in model._meta.concrete_fields if field.is_relation]
+
+
+def with_natural_keys(queryset):
+    """The queryset with what the natural keys of its related records read (those records,
+    and the ones their own keys name) joined up front: no query per record."""
+    model = queryset.model
+    related = []
+    for field in model._meta.concrete_fields:
+        if field.is_relation:
+            related.append(field.name)
+            related += [f"{field.name}__{name}" for name in _foreign_keys(field.related_model)]
+    prefetches = [
+        Prefetch(
+            field.name,
+            queryset=field.related_model._base_manager.select_related(
+                *_foreign_keys(field.related_model)
+            ),
+        )
+        for field in model._meta.many_to_many
+    ]
+    return queryset.select_related(*related).prefetch_related(*prefetches)
+
+
 def serialize_model(label, using="default"):
     """All records of one model as fixture dicts, in natural-key order, M2M lists sorted."""
     model = apps.get_model(label)
+    local = {field.name for field in local_fields(model)}
+    objects = list(with_natural_keys(model._default_manager.using(using).all()))
     records = serializers.serialize(
         "python",
-        model._default_manager.using(using).all(),
+        objects,
+        fields=[
+            field.name
+            for field in [*model._meta.concrete_fields, *model._meta.many_to_many]
+            if not field.primary_key and field.name not in local
+        ],
         use_natural_foreign_keys=True,
         use_natural_primary_keys=True,
     )
@@ -267,7 +344,7 @@ def serialize_model(label, using="default"):
         record.pop("pk", None)
         for name in many_to_many:
             record["fields"][name] = sorted(record["fields"][name], key=_sort_key)
-    natural_keys = [obj.natural_key() for obj in model._default_manager.using(using).all()]
+    natural_keys = [obj.natural_key() for obj in objects]
     paired = sorted(zip(natural_keys, records, strict=True), key=lambda p: _sort_key(p[0]))
     return [record for _, record in paired]
 

@@ -313,12 +313,15 @@ class ParticipationFilter(django_filters.FilterSet):
         fields = []
 
 
-def with_process_count(queryset, path):
-    """Annotate how many distinct published processes each row takes part in (the
-    curators' change lists show it; public lists leave it out, as it grows with the data)."""
+def with_process_count(queryset, participations="participations"):
+    """Annotate how many distinct processes each row takes part in publicly, through
+    ``participations`` (the curators' change lists show it; public lists leave it out, as it
+    grows with the data). Draft participations, and those in draft processes, don't count."""
     return queryset.annotate(
         process_count=Count(
-            path, filter=Q(**{f"{path}__in": Process.objects.published()}), distinct=True
+            f"{participations}__process",
+            filter=Q(**{f"{participations}__in": Participation.objects.published()}),
+            distinct=True,
         )
     )
 

@@ -6,11 +6,13 @@ fixture files read well in a diff and load into an empty database in any order.
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 # A stand-in for "no as-of date" inside the participation uniqueness rule, so that two
 # undated rows for the same process, participant and role still count as duplicates
@@ -18,10 +20,80 @@ from django.urls import reverse
 _NO_DATE = Value(datetime.date(1, 1, 1), output_field=models.DateField())
 
 
+class CatalogueHistory(HistoricalRecords):
+    """django-simple-history's record of every change (who, when, what), as the catalogue
+    keeps it: the admin's change message as the reason, whatever its length.
+
+    The recorder stays reachable as ``Model.history_recorder`` so that the admin can write
+    one record per save once the related rows are saved too (see processes/admin_tools.py),
+    rather than one per many-to-many change.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("history_change_reason_field", models.TextField(null=True))
+        super().__init__(**kwargs)
+
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        if sender is self.cls:
+            sender.history_recorder = self
+
+
+class Publication(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Versioned(models.Model):
+    """A record curators edit in the admin, where two of them may have it open at once."""
+
+    # Not in the fixtures: it counts saves in one database, so that a form opened before
+    # someone else's save is refused rather than saved over it (processes/admin_tools.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Publishable(Versioned):
+    """A record that is a draft, seen in the admin only, until a curator publishes it."""
+
+    publication = models.CharField(
+        max_length=10,
+        choices=Publication.choices,
+        default=Publication.PUBLISHED,
+        help_text="Drafts appear on no public page, count or export.",
+    )
+    last_verified_on = models.DateField(
+        "last verified on",
+        null=True,
+        blank=True,
+        help_text="When a curator last checked this record against its sources.",
+    )
+    # Not in the fixtures either: user accounts belong to one installation.
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.publication == Publication.PUBLISHED
+
+
 class PublicQuerySet(models.QuerySet):
-    """The one place that says which rows the public site may show."""
+    """The one place that says which rows the public site may show: every row, except
+    drafts of the records that have a publishing workflow."""
 
     def published(self):
+        if issubclass(self.model, Publishable):
+            return self.filter(publication=Publication.PUBLISHED)
         return self.all()
 
 
@@ -43,6 +115,7 @@ class Source(models.Model):
     description = models.TextField(blank=True)
 
     objects = SourceManager()
+    history = CatalogueHistory()
 
     class Meta:
         ordering = ["file_name"]
@@ -68,6 +141,7 @@ class Citation(models.Model):
     )
 
     objects = CitationManager()
+    history = CatalogueHistory()
 
     class Meta:
         ordering = ["source__file_name", "locator"]
@@ -124,6 +198,7 @@ class MemberState(models.Model):
     )
 
     objects = MemberStateManager()
+    history = CatalogueHistory()
 
     class Meta:
         ordering = ["name"]
@@ -162,6 +237,7 @@ class StateAlias(models.Model):
     note = models.CharField(max_length=300, blank=True)
 
     objects = StateAliasManager()
+    history = CatalogueHistory()
 
     class Meta:
         ordering = ["name"]
@@ -197,7 +273,7 @@ class OrganizationKind(models.TextChoices):
     ACADEMIC = "academic", "Academic or research"
 
 
-class Organization(models.Model):
+class Organization(Versioned):
     """An organization that runs, joins, observes or supports processes."""
 
     slug = models.SlugField(max_length=100, unique=True)
@@ -212,6 +288,7 @@ class Organization(models.Model):
     citations = models.ManyToManyField(Citation, blank=True, related_name="organizations")
 
     objects = SlugManager.from_queryset(OrganizationQuerySet)()
+    history = CatalogueHistory(m2m_fields=["citations"])
 
     class Meta:
         ordering = ["name"]
@@ -238,6 +315,7 @@ class Topic(models.Model):
     heading = models.CharField(max_length=300, help_text="The full heading, copied exactly.")
 
     objects = SlugManager()
+    history = CatalogueHistory()
 
     class Meta:
         ordering = ["number"]
@@ -302,6 +380,7 @@ class Region(models.Model):
     name = models.CharField(max_length=20, choices=UNRegion.choices, unique=True)
 
     objects = RegionManager()
+    history = CatalogueHistory()
 
     class Meta:
         ordering = ["name"]
@@ -313,7 +392,7 @@ class Region(models.Model):
         return (self.name,)
 
 
-class Process(models.Model):
+class Process(Publishable):
     """A global, regional or inter-regional intergovernmental process on migration."""
 
     slug = models.SlugField(max_length=100, unique=True)
@@ -360,6 +439,7 @@ class Process(models.Model):
     citations = models.ManyToManyField(Citation, blank=True, related_name="processes")
 
     objects = SlugManager.from_queryset(ProcessQuerySet)()
+    history = CatalogueHistory(m2m_fields=["regions", "topics", "citations"])
 
     class Meta:
         ordering = ["name"]
@@ -415,6 +495,7 @@ class ProcessClaim(ClaimBase):
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="claims")
 
     objects = ProcessClaimManager()
+    history = CatalogueHistory()
 
     class Meta:
         ordering = ["process", "field", "citation"]
@@ -450,7 +531,8 @@ class Role(models.TextChoices):
 
 class ParticipationQuerySet(PublicQuerySet):
     def published(self):
-        return self.filter(process__in=Process.objects.published())
+        # A published participation in a draft process is still not public.
+        return super().published().filter(process__in=Process.objects.published())
 
     def for_list(self):
         return self.select_related("process", "state", "organization").prefetch_related(
@@ -469,7 +551,7 @@ class ParticipationManager(models.Manager.from_queryset(ParticipationQuerySet)):
         )
 
 
-class Participation(models.Model):
+class Participation(Publishable):
     """One participant (a state or an organization, never both) in one role in one process,
     as a source records it on a given date."""
 
@@ -503,6 +585,7 @@ class Participation(models.Model):
     citations = models.ManyToManyField(Citation, blank=True, related_name="participations")
 
     objects = ParticipationManager()
+    history = CatalogueHistory(m2m_fields=["citations"])
 
     class Meta:
         ordering = ["process", "role", "state", "organization"]

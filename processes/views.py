@@ -2,7 +2,7 @@
 
 from collections import OrderedDict
 
-from django.db.models import Case, Count, F, OuterRef, Prefetch, Value, When
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Subquery, Value, When
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
@@ -63,7 +63,10 @@ PROCESS_COLUMNS = (
     ),
     Col("websites", CsvText(JsonListJoined(F("websites")))),
     Col("stated_member_total", F("stated_member_total")),
-    Col("parent_slug", F("parent__slug")),
+    Col(
+        "parent_slug",
+        Subquery(Process.objects.published().filter(pk=OuterRef("parent_id")).values("slug")),
+    ),
     Col("description", text("description")),
     Col("url", url("/processes/", F("slug")), is_url=True),
     Col("citations", citations_of("processes")),
@@ -115,6 +118,11 @@ PARTICIPATION_COLUMNS = (
     Col("process_url", url("/processes/", F("process__slug")), is_url=True),
     Col("citations", citations_of("participations")),
 )
+
+
+def public_participations(link):
+    """A Facet ``through``: the public participations, linked back by ``link``."""
+    return lambda: (Participation.objects.published(), link)
 
 
 class HomeView(TemplateView):
@@ -192,12 +200,14 @@ class ProcessDetailView(DetailView):
                 Prefetch("events", queryset=Event.objects.published().for_list()),
                 Prefetch("documents", queryset=Document.objects.published().for_list()),
                 "claims__citation__source",
-                "children",
+                Prefetch("children", queryset=Process.objects.published()),
             )
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        parent = self.object.parent
+        context["parent"] = parent if parent and parent.is_published else None
         context["participants_by_role"] = group_by_role(self.object.participations.all())
         context["disputes"] = group_claims(self.object.claims.all())
         context["timeline"] = process_timeline(self.object)
@@ -277,7 +287,7 @@ class MemberStateListView(FilteredListView):
     facets = (
         Facet("region", "Region", "region"),
         Facet("kind", "Kind", "kind", dict(StateKind.choices)),
-        Facet("role", "Role", "participations__role", dict(Role.choices)),
+        Facet("role", "Role", "role", dict(Role.choices), through=public_participations("state")),
     )
 
 
@@ -321,7 +331,13 @@ class OrganizationListView(FilteredListView):
     csv_columns = ORGANIZATION_COLUMNS
     facets = (
         Facet("kind", "Kind", "kind", dict(OrganizationKind.choices)),
-        Facet("role", "Role", "participations__role", dict(Role.choices)),
+        Facet(
+            "role",
+            "Role",
+            "role",
+            dict(Role.choices),
+            through=public_participations("organization"),
+        ),
     )
 
 

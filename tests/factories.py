@@ -86,3 +86,54 @@ def make_document(**fields):
     n = _n()
     defaults = {"slug": f"document-{n}", "title": f"Document {n}", "kind": "report"}
     return Document.objects.create(**{**defaults, **fields})
+
+
+# --- people and admin forms ----------------------------------------------------------------
+
+
+def make_user(*, groups=(), **fields):
+    from django.contrib.auth.models import Group, User
+
+    n = _n()
+    defaults = {"username": f"user-{n}", "email": f"user-{n}@example.org", "is_staff": True}
+    user = User.objects.create_user(**{**defaults, **fields}, password="a long test password")
+    user.groups.set(Group.objects.filter(name__in=groups))
+    return user
+
+
+def make_curator(**fields):
+    """A staff account in the Curators group, as ``manage.py add_curator`` makes one."""
+    return make_user(groups=["Curators"], **fields)
+
+
+def admin_form_data(response):
+    """What a browser would post back, untouched, from an admin add, change or revert page
+    (main form, every inline row and the inlines' management forms)."""
+    import datetime
+
+    forms = [response.context["adminform"].form]
+    data = {}
+    for inline in response.context.get("inline_admin_formsets") or []:
+        formset = inline.formset
+        management = formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        forms.extend(formset.forms)
+    for form in forms:
+        for name, field in form.fields.items():
+            value = form[name].value()
+            keys = [form.add_prefix(name)]
+            if field.show_hidden_initial:  # fields with a callable default, such as a list
+                keys.append(form.add_initial_prefix(name))
+            if value is None or value is False:
+                continue
+            if value is True:
+                value = "on"
+            elif isinstance(value, list | tuple):
+                value = [str(item) for item in value]
+            elif isinstance(value, datetime.date):
+                value = value.isoformat()
+            else:
+                value = str(value)
+            data.update(dict.fromkeys(keys, value))
+    return data

@@ -198,3 +198,10 @@ def test_a_count_too_slow_to_finish_is_shown_as_a_lower_bound(client, catalogue,
     assert response.status_code == 200
     assert response.context["count_is_lower_bound"]
     assert "More than <strong>2500</strong>" in response.content.decode()
+
+
+def test_active_code_filters_are_named_by_their_record(client, catalogue):
+    response = client.get("/states/", {"process": "budapest-process"})
+    active = [(f["label"], f["value"]) for f in response.context["active_filters"]]
+    budapest = Process.objects.get(slug="budapest-process")
+    assert active == [("Process (slug)", str(budapest))]

@@ -1,45 +1,247 @@
-"""Django admin for curators: events and documents."""
+"""Django admin for curators: events and documents.
+
+What every catalogue admin shares lives in processes/admin_tools.py.
+"""
 
 from django.contrib import admin
+from django.utils.text import Truncator
 
+from processes.admin import COMPACT_TEXT
+from processes.admin_tools import (
+    CatalogueAdmin,
+    CatalogueInline,
+    CitationInline,
+    RelationInline,
+    VerificationFilter,
+    count_related,
+)
 from timeline.models import Document, DocumentClaim, DocumentPart, Event, EventClaim
+from timeline.views import DOCUMENT_COLUMNS, EVENT_COLUMNS
+
+# --- documents -----------------------------------------------------------------------------
 
 
-class DocumentPartInline(admin.TabularInline):
+class DocumentPartInline(CatalogueInline):
     model = DocumentPart
-    extra = 0
     autocomplete_fields = ["citation"]
+    formfield_overrides = COMPACT_TEXT
 
 
-class DocumentClaimInline(admin.TabularInline):
+class DocumentCitationInline(CitationInline):
+    model = Document.citations.through
+
+
+class DocumentClaimInline(CatalogueInline):
     model = DocumentClaim
-    extra = 0
     autocomplete_fields = ["citation"]
+    formfield_overrides = COMPACT_TEXT
+    verbose_name_plural = "disputed facts (one source's value each)"
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "un_symbol", "date", "publisher"]
-    list_filter = ["kind", "date_precision"]
-    search_fields = ["title", "short_title", "un_symbol", "slug"]
+class DocumentAdmin(CatalogueAdmin):
+    list_display = [
+        "title",
+        "kind",
+        "un_symbol",
+        "date_shown",
+        "publisher",
+        "event_count",
+        "publication",
+        "last_verified_on",
+        "public_page",
+    ]
+    list_filter = [
+        "publication",
+        VerificationFilter,
+        "kind",
+        "date_precision",
+        ("publisher", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = [
+        "title",
+        "short_title",
+        "un_symbol",
+        "slug",
+        "publisher__name",
+        "publisher__acronym",
+    ]
+    ordering = ["-date", "title"]
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["publisher", "processes", "citations", "source"]
-    inlines = [DocumentPartInline, DocumentClaimInline]
+    autocomplete_fields = ["publisher", "processes", "source"]
+    list_select_related = ["publisher"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "short_title",
+                    "slug",
+                    "kind",
+                    "un_symbol",
+                    ("date", "date_precision"),
+                    "publisher",
+                    "url",
+                    "processes",
+                    "summary",
+                    "source",
+                ]
+            },
+        ),
+        ("Publishing", {"fields": ["publication", "last_verified_on", "verified_by"]}),
+    ]
+    inlines = [DocumentPartInline, DocumentCitationInline, DocumentClaimInline]
+    csv_columns = DOCUMENT_COLUMNS
+
+    def get_queryset(self, request):
+        events = count_related(Event.documents.through, "document")
+        return super().get_queryset(request).annotate(event_count=events)
+
+    @admin.display(description="date", ordering="date")
+    def date_shown(self, obj):
+        return obj.date_display
+
+    @admin.display(description="events", ordering="event_count")
+    def event_count(self, obj):
+        return obj.event_count
 
 
-class EventClaimInline(admin.TabularInline):
+@admin.register(DocumentPart)
+class DocumentPartAdmin(CatalogueAdmin):
+    list_display = ["document", "kind", "number", "excerpt"]
+    list_filter = ["kind"]
+    search_fields = ["text", "document__title", "document__short_title"]
+    ordering = ["document__title", "kind", "number"]
+    autocomplete_fields = ["document", "citation"]
+    list_select_related = ["document"]
+
+    @admin.display(description="text")
+    def excerpt(self, obj):
+        return Truncator(obj.text).chars(120)
+
+
+@admin.register(DocumentClaim)
+class DocumentClaimAdmin(CatalogueAdmin):
+    list_display = ["document", "field", "value", "citation"]
+    list_filter = ["field"]
+    search_fields = ["document__title", "document__short_title", "field", "value", "note"]
+    ordering = ["document__title", "field"]
+    autocomplete_fields = ["document", "citation"]
+    list_select_related = ["document", "citation__source"]
+
+
+# --- events --------------------------------------------------------------------------------
+
+
+class EventDocumentInline(RelationInline):
+    """The documents an event adopted, launched or discussed."""
+
+    model = Event.documents.through
+    autocomplete_fields = ["document"]
+    verbose_name = "related document"
+    verbose_name_plural = "related documents"
+
+
+class EventCitationInline(CitationInline):
+    model = Event.citations.through
+
+
+class EventClaimInline(CatalogueInline):
     model = EventClaim
-    extra = 0
     autocomplete_fields = ["citation"]
+    formfield_overrides = COMPACT_TEXT
+    verbose_name_plural = "disputed facts (one source's value each)"
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "start_date", "start_precision", "city", "country"]
-    list_filter = ["kind", "start_precision"]
-    search_fields = ["title", "slug", "city", "venue"]
+class EventAdmin(CatalogueAdmin):
+    list_display = [
+        "title",
+        "kind",
+        "date_shown",
+        "city",
+        "country",
+        "process_count",
+        "document_count",
+        "publication",
+        "last_verified_on",
+        "public_page",
+    ]
+    list_filter = [
+        "publication",
+        VerificationFilter,
+        "kind",
+        "start_precision",
+        "end_precision",
+        "processes__category",
+        ("country", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = [
+        "title",
+        "slug",
+        "city",
+        "venue",
+        "country__name",
+        "processes__short_name",
+        "organizations__acronym",
+    ]
+    ordering = ["-start_date", "title"]
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["country", "processes", "organizations", "documents", "citations"]
-    inlines = [EventClaimInline]
+    autocomplete_fields = ["country", "processes", "organizations"]
+    list_select_related = ["country"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "kind",
+                    ("start_date", "start_precision"),
+                    ("end_date", "end_precision"),
+                    ("city", "venue", "country"),
+                    "processes",
+                    "organizations",
+                    "description",
+                ]
+            },
+        ),
+        ("Publishing", {"fields": ["publication", "last_verified_on", "verified_by"]}),
+    ]
+    inlines = [EventDocumentInline, EventCitationInline, EventClaimInline]
+    csv_columns = EVENT_COLUMNS
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                process_count=count_related(Event.processes.through, "event"),
+                document_count=count_related(Event.documents.through, "event"),
+            )
+        )
+
+    @admin.display(description="date", ordering="start_date")
+    def date_shown(self, obj):
+        return obj.date_display
+
+    @admin.display(description="processes", ordering="process_count")
+    def process_count(self, obj):
+        return obj.process_count
+
+    @admin.display(description="documents", ordering="document_count")
+    def document_count(self, obj):
+        return obj.document_count
+
+
+@admin.register(EventClaim)
+class EventClaimAdmin(CatalogueAdmin):
+    list_display = ["event", "field", "value", "citation"]
+    list_filter = ["field"]
+    search_fields = ["event__title", "field", "value", "note"]
+    ordering = ["event__title", "field"]
+    autocomplete_fields = ["event", "citation"]
+    list_select_related = ["event", "citation__source"]

@@ -10,7 +10,7 @@ from processes.filters import (
     text_search,
     year_filter,
 )
-from processes.models import Category
+from processes.models import Category, Process
 from timeline.models import Document, DocumentKind, Event, EventKind
 
 
@@ -23,10 +23,7 @@ class EventFilter(django_filters.FilterSet):
     year_to = year_filter("start_date__year", "lte", "Year to")
     process = processes_filter(field_name="processes__slug", distinct=True)
     process_category = AnyOf(
-        field_name="processes__category",
-        choices=Category.choices,
-        distinct=True,
-        label="Process category",
+        choices=Category.choices, method="in_process_category", label="Process category"
     )
     organization = organizations_filter(field_name="organizations__slug", distinct=True)
     country = states_filter(field_name="country__iso3")
@@ -42,6 +39,11 @@ class EventFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return text_search(queryset, ["title", "description", "city", "venue"], value)
+
+    def in_process_category(self, queryset, name, value):
+        """Events of a public process of one of these categories (a draft's don't count)."""
+        processes = Process.objects.published().filter(category__in=value)
+        return queryset.filter(processes__in=processes).distinct()
 
 
 class DocumentFilter(django_filters.FilterSet):

@@ -6,12 +6,14 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from processes.models import (
+    CatalogueHistory,
     Citation,
     ClaimBase,
     MemberState,
     Organization,
     Process,
     PublicQuerySet,
+    Publishable,
     SlugManager,
     Source,
 )
@@ -81,10 +83,13 @@ def _dated_constraints(prefix):
 
 class DocumentQuerySet(PublicQuerySet):
     def for_list(self):
-        return self.select_related("publisher").prefetch_related("processes", "citations__source")
+        return self.select_related("publisher").prefetch_related(
+            models.Prefetch("processes", queryset=Process.objects.published()),
+            "citations__source",
+        )
 
 
-class Document(models.Model):
+class Document(Publishable):
     """A convention, declaration, resolution, report, framework or other text."""
 
     slug = models.SlugField(max_length=120, unique=True)
@@ -111,6 +116,7 @@ class Document(models.Model):
     citations = models.ManyToManyField(Citation, blank=True, related_name="documents")
 
     objects = SlugManager.from_queryset(DocumentQuerySet)()
+    history = CatalogueHistory(m2m_fields=["processes", "citations"])
 
     class Meta:
         ordering = ["date", "title"]
@@ -167,6 +173,7 @@ class DocumentPart(models.Model):
     )
 
     objects = DocumentPartManager()
+    history = CatalogueHistory()
 
     class Meta:
         ordering = ["document", "kind", "number"]
@@ -188,11 +195,14 @@ class DocumentPart(models.Model):
 class EventQuerySet(PublicQuerySet):
     def for_list(self):
         return self.select_related("country").prefetch_related(
-            "processes", "organizations", "documents", "citations__source"
+            models.Prefetch("processes", queryset=Process.objects.published()),
+            "organizations",
+            models.Prefetch("documents", queryset=Document.objects.published()),
+            "citations__source",
         )
 
 
-class Event(models.Model):
+class Event(Publishable):
     """Something that happened on a date: a launch, an adoption, a conference, a workshop."""
 
     slug = models.SlugField(max_length=120, unique=True)
@@ -214,6 +224,7 @@ class Event(models.Model):
     citations = models.ManyToManyField(Citation, blank=True, related_name="events")
 
     objects = SlugManager.from_queryset(EventQuerySet)()
+    history = CatalogueHistory(m2m_fields=["processes", "organizations", "documents", "citations"])
 
     class Meta:
         ordering = ["start_date", "title"]
@@ -263,6 +274,7 @@ class EventClaim(ClaimBase):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="claims")
 
     objects = EventClaimManager()
+    history = CatalogueHistory()
 
     class Meta:
         ordering = ["event", "field", "citation"]
@@ -295,6 +307,7 @@ class DocumentClaim(ClaimBase):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="claims")
 
     objects = DocumentClaimManager()
+    history = CatalogueHistory()
 
     class Meta:
         ordering = ["document", "field", "citation"]

@@ -71,7 +71,11 @@ class EventListView(FilteredListView):
     facets = (
         Facet("kind", "Kind", "kind", dict(EventKind.choices)),
         Facet(
-            "process_category", "Process category", "processes__category", dict(Category.choices)
+            "process_category",
+            "Process category",
+            "category",
+            dict(Category.choices),
+            through=lambda: (Process.objects.published(), "events"),
         ),
     )
 

@@ -32,8 +32,9 @@ def _free_port():
 
 
 @contextmanager
-def catalogue_site():
-    """Yield the base URL of a server holding the shipped catalogue."""
+def catalogue_site(curator=None):
+    """Yield the base URL of a server holding the shipped catalogue; with ``curator`` (a
+    username and password), that account exists too, in the Curators group."""
     with tempfile.TemporaryDirectory() as folder:
         env = {
             **os.environ,
@@ -43,6 +44,15 @@ def catalogue_site():
         manage = [sys.executable, str(PROJECT / "manage.py")]
         for command in (["migrate", "--noinput", "-v0"], ["load_catalogue", "-v0"]):
             subprocess.run(manage + command, env=env, check=True, cwd=PROJECT)
+        if curator:
+            username, password = curator
+            subprocess.run(
+                [*manage, "add_curator", username, "--no-input", "-v0"],
+                env={**env, "DJANGO_CURATOR_PASSWORD": password},
+                check=True,
+                cwd=PROJECT,
+                stdout=subprocess.DEVNULL,
+            )
         port = _free_port()
         server = subprocess.Popen(
             [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
@@ -53,7 +63,8 @@ def catalogue_site():
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(100):
+            # Up to 30 seconds: a busy machine running the suite starts Django slowly.
+            for _ in range(300):
                 try:
                     urllib.request.urlopen(url + "/", timeout=1)
                     break
