@@ -285,10 +285,9 @@ def pages(scale):
     for name, queries in lists.items():
         for label, query in zip(("unfiltered", "1 filter", "3 filters"), queries, strict=True):
             result[f"/{name}/ {label}"] = f"/{name}/{query}"
-    result["deep page /participations/?page=2000"] = (
-        "/participations/?page=2000&per_page=50"
-        if scale > 1
-        else "/participations/?page=5&per_page=50"
+    # Lists stop at 100 pages (the CSV holds the rest): the deepest page served.
+    result["deepest page /participations/"] = (
+        "/participations/?page=100&per_page=50" if scale > 1 else "/participations/?page=5"
     )
     for kind, path in details.items():
         result[f"{kind} detail"] = path

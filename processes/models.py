@@ -588,7 +588,18 @@ class Participation(Publishable):
     history = CatalogueHistory(m2m_fields=["citations"])
 
     class Meta:
-        ordering = ["process", "role", "state", "organization"]
+        # By the columns themselves ("process" would sort by the related name), matching
+        # the index below, so a page is read off the index instead of sorting every
+        # participation (600,000 at benchmark scale).
+        ordering = ["process_id", "role", "state_id", "organization_id"]
+        indexes = [
+            models.Index(
+                fields=["process", "role", "state", "organization", "id"],
+                name="participation_list_order",
+            ),
+            # Role facets and "states in this role" filters read this instead of the table.
+            models.Index(fields=["role", "state"], name="participation_role_state"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(state__isnull=False) & Q(organization__isnull=True))

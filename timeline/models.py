@@ -120,6 +120,7 @@ class Document(Publishable):
 
     class Meta:
         ordering = ["date", "title"]
+        indexes = [models.Index(fields=["date", "title", "id"], name="document_list_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["un_symbol"],
@@ -228,6 +229,7 @@ class Event(Publishable):
 
     class Meta:
         ordering = ["start_date", "title"]
+        indexes = [models.Index(fields=["start_date", "title", "id"], name="event_list_order")]
         constraints = _dated_constraints("event")
 
     def __str__(self):
