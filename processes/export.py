@@ -168,6 +168,12 @@ def text(field):
 
 def annotated(queryset, columns, site):
     """The queryset reduced to exactly the export's columns, URLs made absolute."""
+    if queryset.query.distinct and not queryset.query.distinct_fields:
+        # SELECT DISTINCT must select its ORDER BY columns too, and PostgreSQL's COPY would
+        # write them as extra cells: match each record once through its key instead.
+        queryset = queryset.model._base_manager.filter(
+            pk__in=queryset.order_by().values("pk")
+        ).order_by(*queryset.query.order_by)
     expressions = {}
     for n, column in enumerate(columns):
         expression = column.expression
