@@ -17,6 +17,7 @@ from processes.admin_tools import (
     CatalogueInline,
     CitationInline,
     VerificationFilter,
+    count_column,
     count_related,
 )
 from processes.filters import with_process_count
@@ -63,9 +64,7 @@ class SourceAdmin(CatalogueAdmin):
             super().get_queryset(request).annotate(citation_count=count_related(Citation, "source"))
         )
 
-    @admin.display(description="citations", ordering="citation_count")
-    def citation_count(self, obj):
-        return obj.citation_count
+    citation_count = count_column("citation_count", "citations")
 
 
 @admin.register(Citation)
@@ -90,9 +89,7 @@ class CitationAdmin(CatalogueAdmin):
         total = sum(count_related(model, lookup) for model, lookup in self.CITING)
         return super().get_queryset(request).annotate(cited_by=total)
 
-    @admin.display(description="records citing it", ordering="cited_by")
-    def cited_by(self, obj):
-        return obj.cited_by
+    cited_by = count_column("cited_by", "records citing it")
 
 
 # --- states --------------------------------------------------------------------------------
@@ -115,9 +112,7 @@ class MemberStateAdmin(CatalogueAdmin):
         queryset = super().get_queryset(request)
         return with_process_count(queryset).prefetch_related("aliases")
 
-    @admin.display(description="processes", ordering="process_count")
-    def process_count(self, obj):
-        return obj.process_count
+    process_count = count_column("process_count", "processes")
 
 
 @admin.register(StateAlias)
@@ -162,13 +157,9 @@ class OrganizationAdmin(CatalogueAdmin):
         queryset = with_process_count(super().get_queryset(request))
         return queryset.annotate(document_count=count_related(Document, "publisher"))
 
-    @admin.display(description="processes", ordering="process_count")
-    def process_count(self, obj):
-        return obj.process_count
+    process_count = count_column("process_count", "processes")
 
-    @admin.display(description="documents published", ordering="document_count")
-    def document_count(self, obj):
-        return obj.document_count
+    document_count = count_column("document_count", "documents published")
 
 
 @admin.register(Topic)
@@ -185,9 +176,7 @@ class TopicAdmin(CatalogueAdmin):
             .annotate(process_count=count_related(Process.topics.through, "topic"))
         )
 
-    @admin.display(description="processes", ordering="process_count")
-    def process_count(self, obj):
-        return obj.process_count
+    process_count = count_column("process_count", "processes")
 
 
 @admin.register(Region)
@@ -203,9 +192,7 @@ class RegionAdmin(CatalogueAdmin):
             .annotate(process_count=count_related(Process.regions.through, "region"))
         )
 
-    @admin.display(description="processes", ordering="process_count")
-    def process_count(self, obj):
-        return obj.process_count
+    process_count = count_column("process_count", "processes")
 
 
 # --- processes and participations ----------------------------------------------------------
@@ -353,17 +340,11 @@ class ProcessAdmin(CatalogueAdmin):
             )
         )
 
-    @admin.display(description="participations", ordering="participation_count")
-    def participation_count(self, obj):
-        return obj.participation_count
+    participation_count = count_column("participation_count", "participations")
 
-    @admin.display(description="events", ordering="event_count")
-    def event_count(self, obj):
-        return obj.event_count
+    event_count = count_column("event_count", "events")
 
-    @admin.display(description="documents", ordering="document_count")
-    def document_count(self, obj):
-        return obj.document_count
+    document_count = count_column("document_count", "documents")
 
     @admin.display(description="members counted")
     def members_counted(self, obj):

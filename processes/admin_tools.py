@@ -435,6 +435,18 @@ class CitationInline(RelationInline):
     verbose_name_plural = "citations"
 
 
+def count_column(annotation, description):
+    """A change-list column showing the count the queryset annotated as ``annotation``,
+    sortable by it."""
+
+    @admin.display(description=description, ordering=annotation)
+    def column(self, obj):
+        return getattr(obj, annotation)
+
+    column.__name__ = annotation
+    return column
+
+
 def count_related(model, lookup):
     """How many ``model`` rows point at the outer row through ``lookup``: one subquery per
     count, rather than joins that multiply one another's rows."""

@@ -13,6 +13,7 @@ from processes.admin_tools import (
     CitationInline,
     RelationInline,
     VerificationFilter,
+    count_column,
     count_related,
 )
 from timeline.models import Document, DocumentClaim, DocumentPart, Event, EventClaim
@@ -103,9 +104,7 @@ class DocumentAdmin(CatalogueAdmin):
     def date_shown(self, obj):
         return obj.date_display
 
-    @admin.display(description="events", ordering="event_count")
-    def event_count(self, obj):
-        return obj.event_count
+    event_count = count_column("event_count", "events")
 
 
 @admin.register(DocumentPart)
@@ -228,13 +227,9 @@ class EventAdmin(CatalogueAdmin):
     def date_shown(self, obj):
         return obj.date_display
 
-    @admin.display(description="processes", ordering="process_count")
-    def process_count(self, obj):
-        return obj.process_count
+    process_count = count_column("process_count", "processes")
 
-    @admin.display(description="documents", ordering="document_count")
-    def document_count(self, obj):
-        return obj.document_count
+    document_count = count_column("document_count", "documents")
 
 
 @admin.register(EventClaim)
