@@ -7,6 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test install migrate load check lint format clean screenshots
+.PHONY: serve loadtest restore-drill bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +27,27 @@ load: migrate
 run: load
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The production way on $(HOST):$(PORT): gunicorn with threaded workers, static files with
+# hashed names through WhiteNoise, DEBUG off. Needs DJANGO_SECRET_KEY (environment or .env,
+# see .env.example); migrates, and loads the catalogue only into an empty database.
+serve: install
+	migration_governance/serve.sh $(HOST) $(PORT)
+
+# 50 users for 60 s against `make serve` on a scratch copy of the catalogue (bench/).
+loadtest: install
+	@[ -x $(BIN)/locust ] || $(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	bash bench/loadtest.sh
+
+# Pages, exports, native dumps and Datasette at scales 1 and 1000 on SQLite and PostgreSQL
+# (bench/run_bench.py; BENCH_ARGS="--databases sqlite --scales 1" for a quick run).
+bench: install
+	@[ -x $(BIN)/datasette ] || $(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)
+
+# Back up and restore a scratch catalogue (SQLite, and PostgreSQL when reachable), compare.
+restore-drill: install
+	bash bench/restore_drill.sh
+
 # The whole suite; DATABASE_URL=postgres://… runs it on PostgreSQL.
 test: install
 	DJANGO_ALLOW_INSECURE_KEY=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -42,7 +64,7 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache .ruff_cache
 
 # Screenshots of the main pages (desktop and phone) into screenshots/, which git ignores.
 screenshots: install

@@ -1,10 +1,12 @@
 """Top-level URL map: the admin for curators and each app's public pages."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    # "admin/" unless DJANGO_ADMIN_PATH says otherwise.
+    path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("processes.urls")),
     path("", include("timeline.urls")),
 ]
