@@ -1,6 +1,27 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+# The apps whose records the public pages count and facet.
+CATALOGUE_APPS = ("processes", "timeline")
+
+
+def catalogue_changed(sender, using="default", **kwargs):
+    """Any saved, deleted or relinked catalogue record invalidates cached counts."""
+    from processes.models import CatalogueVersion
+
+    if sender is CatalogueVersion or sender._meta.app_label not in CATALOGUE_APPS:
+        return
+    if sender.__name__.startswith("Historical"):  # django-simple-history's own rows
+        return
+    if kwargs.get("action", "post_").startswith("pre_"):  # m2m_changed fires twice
+        return
+    CatalogueVersion.bump(using=using)
 
 
 class ProcessesConfig(AppConfig):
     name = "processes"
     verbose_name = "Processes, states and organizations"
+
+    def ready(self):
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(catalogue_changed, dispatch_uid=f"catalogue_changed_{signal!r}")

@@ -6,12 +6,14 @@ with ``export = True``, so the HTML list and the CSV always hold the same record
 
 import csv
 import datetime
+import hashlib
 import itertools
 import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.db import OperationalError, connections
 from django.db.models import Count
@@ -33,6 +35,12 @@ COUNT_BUDGET_MS = 50
 # Lists page this deep at most: deeper, OFFSET costs grow, and the CSV holds everything.
 MAX_PAGES = 100
 EXPORT_CHUNK_SIZE = 2000
+# Counts and facet counts of a selection are kept this long, or until the catalogue changes.
+FIGURES_CACHE_SECONDS = 600
+# A facet left out because the page's budget was spent (tried again next time), and one
+# that took too long on its own (left out until the figures are recomputed).
+SKIPPED = "skipped"
+TOO_SLOW = "too slow"
 
 # Cells a spreadsheet would run as a formula (OWASP "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -143,6 +151,21 @@ def time_limit(milliseconds, using="default"):
             raw.execute("RELEASE SAVEPOINT time_limit")
 
 
+def cached_figures(parts, compute, keep=lambda figures: True):
+    """The figures ``compute()`` returns for a selection described by ``parts``, kept in the
+    cache (if ``keep(figures)``) until the catalogue changes (the key holds
+    CatalogueVersion's number, read once per request by the caller) or for
+    FIGURES_CACHE_SECONDS."""
+    key = "figures:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    kept = cache.get(key)  # a 1-tuple, so that a computed None is kept too
+    if kept is not None:
+        return kept[0]
+    figures = compute()
+    if keep(figures):
+        cache.set(key, (figures,), FIGURES_CACHE_SECONDS)
+    return figures
+
+
 class CappedPaginator(Paginator):
     """A paginator that never lets counting or paging make a page slow.
 
@@ -152,16 +175,25 @@ class CappedPaginator(Paginator):
     """
 
     total = None
+    # Set by the list: what the selection's count is cached under (None: not cached).
+    cache_parts = None
 
     @cached_property
     def count(self):
         limit = MAX_PAGES * self.per_page
+        if self.cache_parts is None:
+            self.total = self.budgeted_count()
+        else:
+            self.total = cached_figures(self.cache_parts, self.budgeted_count)
+        return limit if self.total is None else min(self.total, limit)
+
+    def budgeted_count(self):
+        """The full count, or None if it would take longer than COUNT_BUDGET_MS."""
         try:
             with time_limit(COUNT_BUDGET_MS):
-                self.total = super().count
+                return super().count
         except OperationalError:
-            return limit
-        return min(self.total, limit)
+            return None
 
     @property
     def capped(self):
@@ -251,6 +283,25 @@ class FilteredListView(ListView):
         except InvalidPage as exc:
             raise Http404(str(exc)) from exc
 
+    @cached_property
+    def catalogue_version(self):
+        from processes.models import CatalogueVersion
+
+        return CatalogueVersion.current()
+
+    def selection_key(self, data, *what):
+        """What a figure of the selection ``data`` describes is cached under: the list, the
+        catalogue's version, its filter values (not page, size or sort) and ``what``."""
+        names = set(self.filterset.filters) - {"sort"}
+        values = sorted((name, tuple(data.getlist(name))) for name in data if name in names)
+        return (type(self).__name__, self.catalogue_version, tuple(values), *what)
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        if isinstance(paginator, CappedPaginator):
+            paginator.cache_parts = self.selection_key(self.request.GET, "count")
+        return paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
@@ -286,16 +337,25 @@ class FilteredListView(ListView):
             selected = set(data.getlist(facet.param))
             data.pop(facet.param, None)
             data.pop("page", None)
-            released = self.get_filterset(data)
-            if not released.is_valid():
-                continue
-            remaining_ms = (deadline - time.monotonic()) * 1000
-            try:
+
+            def count(data=data, facet=facet):
+                remaining_ms = (deadline - time.monotonic()) * 1000
                 if remaining_ms < 1:
-                    raise OperationalError("facet budget spent")
-                with time_limit(remaining_ms):
-                    rows = facet.counts(released.qs.order_by())
-            except OperationalError:
+                    return SKIPPED
+                released = self.get_filterset(data)
+                if not released.is_valid():  # cannot be: fewer filters than a valid set
+                    return []
+                try:
+                    with time_limit(remaining_ms):
+                        return facet.counts(released.qs.order_by())
+                except OperationalError:
+                    # Too slow with most of the budget left: it will be too slow next time.
+                    return SKIPPED if remaining_ms < FACET_BUDGET_MS / 2 else TOO_SLOW
+
+            rows = cached_figures(
+                self.selection_key(data, "facet", facet.param), count, keep=lambda r: r != SKIPPED
+            )
+            if rows in (SKIPPED, TOO_SLOW):
                 # As Datasette does: a facet too slow to count is left out, with a note.
                 facets.append(
                     {"param": facet.param, "label": facet.label, "values": [], "skipped": True}

@@ -58,6 +58,7 @@ class Matrix:
     rows: list
     columns: list
     cells: dict
+    all_columns: int = 0  # set when only the first columns are shown
 
     def cell(self, row, column):
         return self.cells.get((row.pk, column.pk))
@@ -67,6 +68,16 @@ class Matrix:
         for row in self.rows:
             cells = [self.cells.get((row.pk, column.pk)) for column in self.columns]
             yield row, cells, sum(1 for c in cells if c)
+
+    def first_columns(self, limit):
+        """The matrix cut to its first ``limit`` columns (and the rows with a cell in
+        them), for a page a browser can lay out; the CSV keeps every column."""
+        if len(self.columns) <= limit:
+            return self
+        columns = self.columns[:limit]
+        shown = {column.pk for column in columns}
+        rows = [r for r in self.rows if any((r.pk, pk) in self.cells for pk in shown)]
+        return Matrix(rows, columns, self.cells, all_columns=len(self.columns))
 
     def column_totals(self):
         return [

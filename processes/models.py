@@ -531,8 +531,10 @@ class Role(models.TextChoices):
 
 class ParticipationQuerySet(PublicQuerySet):
     def published(self):
-        # A published participation in a draft process is still not public.
-        return super().published().filter(process__in=Process.objects.published())
+        # A published participation in a draft process is still not public. A join, not
+        # "process IN (published processes)": SQLite would otherwise try every published
+        # process against an index instead of reading the participations it needs.
+        return super().published().filter(process__publication=Publication.PUBLISHED)
 
     def for_list(self):
         return self.select_related("process", "state", "organization").prefetch_related(
@@ -597,8 +599,12 @@ class Participation(Publishable):
                 fields=["process", "role", "state", "organization", "id"],
                 name="participation_list_order",
             ),
-            # Role facets and "states in this role" filters read this instead of the table.
-            models.Index(fields=["role", "state"], name="participation_role_state"),
+            # "States (organizations) in this role" filters and role facets look a state's
+            # roles up here. The state comes first: led by the role, SQLite would pick such
+            # an index for any role filter and sort every match instead of reading the list
+            # order above.
+            models.Index(fields=["state", "role"], name="participation_state_role"),
+            models.Index(fields=["organization", "role"], name="participation_org_role"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -674,3 +680,26 @@ class Participation(Publishable):
             raise ValidationError({"state": message, "organization": message})
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date cannot be before the start date."})
+
+
+class CatalogueVersion(models.Model):
+    """One row whose number changes with every change to catalogue data.
+
+    Cached list counts and facets are keyed by it: a curator's save in one server process
+    makes every process's cached figures unreachable at its next request, and a rolled-back
+    change rolls the number back with it."""
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"catalogue version {self.number}"
+
+    @classmethod
+    def current(cls, using="default"):
+        return cls.objects.using(using).filter(pk=1).values_list("number", flat=True).first()
+
+    @classmethod
+    def bump(cls, using="default"):
+        """Mark the catalogue as changed (within the caller's transaction)."""
+        if not cls.objects.using(using).filter(pk=1).update(number=F("number") + 1):
+            cls.objects.using(using).get_or_create(pk=1, defaults={"number": 1})

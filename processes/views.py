@@ -26,7 +26,7 @@ from processes.filters import (
     ProcessFilter,
     text_search,
 )
-from processes.matrix import LEGEND, build_matrix, holding_on, overlap
+from processes.matrix import LEGEND, Matrix, build_matrix, holding_on, overlap
 from processes.models import (
     Category,
     MemberState,
@@ -295,6 +295,17 @@ class MemberStateExportView(MemberStateListView):
     export = True
 
 
+# A state's or organization's page lists this many of its participations, events and
+# documents; the filtered list (linked from the page) holds the rest. Hungary alone takes
+# part in thousands of processes at benchmark scale.
+DETAIL_ROWS = 100
+
+
+def first_rows(queryset):
+    """One more row than a page shows, so that it can tell there are more."""
+    return queryset[: DETAIL_ROWS + 1]
+
+
 class MemberStateDetailView(DetailView):
     """One state: every process it takes part in, with role and date, and events held there."""
 
@@ -308,10 +319,23 @@ class MemberStateDetailView(DetailView):
         return get_object_or_404(
             MemberState.objects.published().prefetch_related(
                 "aliases",
-                Prefetch("participations", queryset=participations),
-                Prefetch("events", queryset=Event.objects.published().for_list()),
+                Prefetch(
+                    "participations",
+                    to_attr="first_participations",
+                    queryset=first_rows(participations),
+                ),
+                Prefetch(
+                    "events",
+                    to_attr="first_events",
+                    queryset=first_rows(Event.objects.published().for_list()),
+                ),
             ),
             iso3=self.kwargs["iso3"].upper(),
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            detail_rows=DETAIL_ROWS, detail_rows_slice=f":{DETAIL_ROWS}", **kwargs
         )
 
 
@@ -361,10 +385,27 @@ class OrganizationDetailView(DetailView):
             .prefetch_related(
                 "children",
                 "citations__source",
-                Prefetch("participations", queryset=participations),
-                Prefetch("events", queryset=Event.objects.published().for_list()),
-                Prefetch("documents", queryset=Document.objects.published().for_list()),
+                Prefetch(
+                    "participations",
+                    to_attr="first_participations",
+                    queryset=first_rows(participations),
+                ),
+                Prefetch(
+                    "events",
+                    to_attr="first_events",
+                    queryset=first_rows(Event.objects.published().for_list()),
+                ),
+                Prefetch(
+                    "documents",
+                    to_attr="first_documents",
+                    queryset=first_rows(Document.objects.published().for_list()),
+                ),
             )
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            detail_rows=DETAIL_ROWS, detail_rows_slice=f":{DETAIL_ROWS}", **kwargs
         )
 
 
@@ -459,6 +500,12 @@ class SearchView(TemplateView):
 # --- participation matrix ------------------------------------------------------------------
 
 
+# The matrix page shows at most this many processes (a wider grid is unreadable and slow to
+# lay out); its CSV has them all.
+MATRIX_PAGE_COLUMNS = 80
+MATRIX_PAGE_PARTICIPATIONS = 5_000
+
+
 class MatrixView(FilteredListView):
     """/matrix/: states (or organizations) by processes, the roles in the cells."""
 
@@ -489,9 +536,19 @@ class MatrixView(FilteredListView):
         )
 
     def get_context_data(self, **kwargs):
+        # Drawn from at most MATRIX_PAGE_PARTICIPATIONS rows: past that, the page asks for
+        # narrower filters instead of reading half the catalogue into a grid.
+        self.object_list = list(self.object_list[: MATRIX_PAGE_PARTICIPATIONS + 1])
+        too_large = len(self.object_list) > MATRIX_PAGE_PARTICIPATIONS
         context = super().get_context_data(**kwargs)
-        matrix = self.get_matrix()
-        context.update(matrix=matrix, legend=LEGEND, by=self.request.GET.get("rows") or "states")
+        matrix = Matrix([], [], {}) if too_large else self.get_matrix()
+        context.update(
+            matrix=matrix.first_columns(MATRIX_PAGE_COLUMNS),
+            too_large=too_large,
+            page_participations=MATRIX_PAGE_PARTICIPATIONS,
+            legend=LEGEND,
+            by=self.request.GET.get("rows") or "states",
+        )
         return context
 
     def stream_csv(self):

@@ -6,6 +6,7 @@ Factories make extra rows with codes and slugs the catalogue does not use.
 """
 
 import pytest
+from django.core.cache import cache
 
 from processes.catalogue import load_catalogue
 
@@ -29,3 +30,12 @@ def generous_facet_budget(monkeypatch):
     """Facets are skipped when counting them takes too long for a page; a busy test machine
     must not make the tests that read facet counts flaky, so the budget is lifted here."""
     monkeypatch.setattr("processes.browsing.FACET_BUDGET_MS", 60_000)
+
+
+@pytest.fixture(autouse=True)
+def fresh_figures_cache():
+    """Each test starts with no cached counts: a rolled-back test's catalogue version
+    number comes round again in the next test, with other data behind it."""
+    cache.clear()
+    yield
+    cache.clear()

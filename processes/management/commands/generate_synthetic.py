@@ -17,6 +17,7 @@ from django.db import connection, transaction
 
 from processes.catalogue import load_catalogue
 from processes.models import (
+    CatalogueVersion,
     Category,
     Citation,
     MemberState,
@@ -120,6 +121,7 @@ class Command(BaseCommand):
             )
             self.stdout.flush()
         self.stdout.write("")
+        CatalogueVersion.bump()  # bulk inserts send no signals: cached counts are stale
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
