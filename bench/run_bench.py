@@ -55,6 +55,7 @@ def prepare(database, scale, env, reuse):
     if database == "sqlite":
         path = WORK / f"catalogue-{scale}.sqlite3"
         if reuse and path.exists():
+            manage(env, "migrate", "--noinput", "-v0")  # a kept database gets new migrations
             return
         path.unlink(missing_ok=True)
     else:
@@ -70,6 +71,7 @@ def prepare(database, scale, env, reuse):
             text=True,
         ).stdout.strip()
         if reuse and exists:
+            manage(env, "migrate", "--noinput", "-v0")
             return
         subprocess.run(
             ["psql", f"{PG_SERVER}/postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True

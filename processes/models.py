@@ -603,6 +603,11 @@ class Participation(Publishable):
             # roles up here. The state comes first: led by the role, SQLite would pick such
             # an index for any role filter and sort every match instead of reading the list
             # order above.
+            # "Who chairs what": one role's participations already in list order.
+            models.Index(
+                fields=["role", "process", "state", "organization", "id"],
+                name="participation_role_order",
+            ),
             models.Index(fields=["state", "role"], name="participation_state_role"),
             models.Index(fields=["organization", "role"], name="participation_org_role"),
         ]
