@@ -13,6 +13,7 @@ from django.forms.models import BaseInlineFormSet
 
 from processes import catalogue
 from processes.admin_tools import (
+    PUBLISHING_FIELDSET,
     CatalogueAdmin,
     CatalogueInline,
     CitationInline,
@@ -324,7 +325,7 @@ class ProcessAdmin(CatalogueAdmin):
             "Participants",
             {"fields": ["stated_member_total", "members_counted", "participants_note"]},
         ),
-        ("Publishing", {"fields": ["publication", "last_verified_on", "verified_by"]}),
+        PUBLISHING_FIELDSET,
     ]
     inlines = [ParticipationInline, ProcessCitationInline, ProcessClaimInline]
     csv_columns = PROCESS_COLUMNS
@@ -393,7 +394,7 @@ class ParticipationAdmin(CatalogueAdmin):
         (None, {"fields": ["process", "role", "state", "organization", "outside_stated_total"]}),
         ("When", {"fields": ["as_of", "start_date", "end_date"]}),
         (None, {"fields": ["note"]}),
-        ("Publishing", {"fields": ["publication", "last_verified_on", "verified_by"]}),
+        PUBLISHING_FIELDSET,
     ]
     inlines = [ParticipationCitationInline]
     csv_columns = PARTICIPATION_COLUMNS

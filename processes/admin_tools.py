@@ -435,6 +435,10 @@ class CitationInline(RelationInline):
     verbose_name_plural = "citations"
 
 
+# The last fieldset of every record with a publishing workflow.
+PUBLISHING_FIELDSET = ("Publishing", {"fields": ["publication", "last_verified_on", "verified_by"]})
+
+
 def count_column(annotation, description):
     """A change-list column showing the count the queryset annotated as ``annotation``,
     sortable by it."""

@@ -8,6 +8,7 @@ from django.utils.text import Truncator
 
 from processes.admin import COMPACT_TEXT
 from processes.admin_tools import (
+    PUBLISHING_FIELDSET,
     CatalogueAdmin,
     CatalogueInline,
     CitationInline,
@@ -91,7 +92,7 @@ class DocumentAdmin(CatalogueAdmin):
                 ]
             },
         ),
-        ("Publishing", {"fields": ["publication", "last_verified_on", "verified_by"]}),
+        PUBLISHING_FIELDSET,
     ]
     inlines = [DocumentPartInline, DocumentCitationInline, DocumentClaimInline]
     csv_columns = DOCUMENT_COLUMNS
@@ -208,7 +209,7 @@ class EventAdmin(CatalogueAdmin):
                 ]
             },
         ),
-        ("Publishing", {"fields": ["publication", "last_verified_on", "verified_by"]}),
+        PUBLISHING_FIELDSET,
     ]
     inlines = [EventDocumentInline, EventCitationInline, EventClaimInline]
     csv_columns = EVENT_COLUMNS

@@ -1,16 +1,9 @@
 """The Content-Security-Policy breaks nothing: Chromium reports no violation on the public
 pages, and a curator can log in to the admin and use its forms (their scripts included)."""
 
-import os
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
-
 import pytest
 
-from tests.browser.site_server import PROJECT, _free_port
+from tests.browser.site_server import catalogue_site
 
 pytestmark = pytest.mark.browser
 
@@ -45,44 +38,9 @@ def watch_for_violations(page):
 
 @pytest.fixture(scope="module")
 def admin_site(browser):
-    """A server of its own for the admin test, with a superuser in its scratch database."""
-    with tempfile.TemporaryDirectory() as folder:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{folder}/admin.sqlite3",
-            "DJANGO_DEBUG": "1",
-        }
-        manage = [sys.executable, str(PROJECT / "manage.py")]
-        create = (
-            "from django.contrib.auth.models import User; "
-            f"User.objects.create_superuser({USERNAME!r}, 'csp@example.org', {PASSWORD!r})"
-        )
-        for command in (
-            ["migrate", "--noinput", "-v0"],
-            ["load_catalogue", "-v0"],
-            ["shell", "-v0", "-c", create],
-        ):
-            subprocess.run(manage + command, env=env, check=True, cwd=PROJECT)
-        port = _free_port()
-        server = subprocess.Popen(
-            [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
-            env=env,
-            cwd=PROJECT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(url + "/", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            yield url
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    """A server of its own for the admin test, with a curator in its scratch database."""
+    with catalogue_site(curator=(USERNAME, PASSWORD)) as url:
+        yield url
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
