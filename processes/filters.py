@@ -212,8 +212,34 @@ class ProcessFilter(django_filters.FilterSet):
         return queryset
 
 
-class MemberStateFilter(django_filters.FilterSet):
+class TakesPartFilter:
+    """For a FilterSet of participants (states or organizations) with ``process`` and
+    ``role`` filters: keeps those who take part publicly in one of the processes, in one of
+    the roles, both in the same participation."""
+
+    participant = ""  # the participation's field pointing at the listed model
+
+    def keep(self, queryset, name, value):
+        # Applied together in filter_queryset.
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        processes, roles = self.form.cleaned_data.get("process"), self.form.cleaned_data.get("role")
+        if processes or roles:
+            # EXISTS stops at each participant's first match, read off the (participant,
+            # role) index; IN would first collect every matching participation (600,000 at
+            # scale).
+            subquery = participation_subquery(processes=processes, roles=roles)
+            mine = subquery.filter(**{self.participant: OuterRef("pk")})
+            queryset = queryset.filter(Exists(mine))
+        return queryset
+
+
+class MemberStateFilter(TakesPartFilter, django_filters.FilterSet):
     """States by name or alias, region, kind, and the processes they take part in."""
+
+    participant = "state"
 
     q = django_filters.CharFilter(method="search", label="Text")
     region = AnyOf(choices=UNRegion.choices)
@@ -243,22 +269,11 @@ class MemberStateFilter(django_filters.FilterSet):
         )
         return queryset.filter(pk__in=matches.values("pk"))
 
-    def keep(self, queryset, name, value):
-        return queryset
 
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        processes, roles = self.form.cleaned_data.get("process"), self.form.cleaned_data.get("role")
-        if processes or roles:
-            # EXISTS stops at each state's first match, read off the (role, state) index;
-            # IN would first collect every matching participation (600,000 at scale).
-            subquery = participation_subquery(processes=processes, roles=roles)
-            queryset = queryset.filter(Exists(subquery.filter(state=OuterRef("pk"))))
-        return queryset
-
-
-class OrganizationFilter(django_filters.FilterSet):
+class OrganizationFilter(TakesPartFilter, django_filters.FilterSet):
     """Organizations by text, kind, and the processes they take part in."""
+
+    participant = "organization"
 
     q = django_filters.CharFilter(method="search", label="Text")
     kind = AnyOf(choices=OrganizationKind.choices)
@@ -279,17 +294,6 @@ class OrganizationFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return text_search(queryset, ["name", "acronym", "description"], value)
-
-    def keep(self, queryset, name, value):
-        return queryset
-
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        processes, roles = self.form.cleaned_data.get("process"), self.form.cleaned_data.get("role")
-        if processes or roles:
-            subquery = participation_subquery(processes=processes, roles=roles)
-            queryset = queryset.filter(Exists(subquery.filter(organization=OuterRef("pk"))))
-        return queryset
 
 
 class ParticipationFilter(django_filters.FilterSet):

@@ -301,12 +301,22 @@ class MemberStateExportView(MemberStateListView):
 DETAIL_ROWS = 100
 
 
-def first_rows(queryset):
-    """One more row than a page shows, so that it can tell there are more."""
-    return queryset[: DETAIL_ROWS + 1]
+def first_rows(lookup, queryset):
+    """Prefetch ``lookup`` as ``first_<lookup>``: one more row than the page shows, so that
+    it can tell there are more."""
+    return Prefetch(lookup, queryset=queryset[: DETAIL_ROWS + 1], to_attr=f"first_{lookup}")
 
 
-class MemberStateDetailView(DetailView):
+class FirstRowsMixin:
+    """A detail page whose related lists are cut to DETAIL_ROWS (see first_rows)."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            detail_rows=DETAIL_ROWS, detail_rows_slice=f":{DETAIL_ROWS}", **kwargs
+        )
+
+
+class MemberStateDetailView(FirstRowsMixin, DetailView):
     """One state: every process it takes part in, with role and date, and events held there."""
 
     template_name = "processes/state_detail.html"
@@ -319,23 +329,10 @@ class MemberStateDetailView(DetailView):
         return get_object_or_404(
             MemberState.objects.published().prefetch_related(
                 "aliases",
-                Prefetch(
-                    "participations",
-                    to_attr="first_participations",
-                    queryset=first_rows(participations),
-                ),
-                Prefetch(
-                    "events",
-                    to_attr="first_events",
-                    queryset=first_rows(Event.objects.published().for_list()),
-                ),
+                first_rows("participations", participations),
+                first_rows("events", Event.objects.published().for_list()),
             ),
             iso3=self.kwargs["iso3"].upper(),
-        )
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            detail_rows=DETAIL_ROWS, detail_rows_slice=f":{DETAIL_ROWS}", **kwargs
         )
 
 
@@ -369,7 +366,7 @@ class OrganizationExportView(OrganizationListView):
     export = True
 
 
-class OrganizationDetailView(DetailView):
+class OrganizationDetailView(FirstRowsMixin, DetailView):
     """One organization: its roles in processes, its events and the documents it published."""
 
     template_name = "processes/organization_detail.html"
@@ -385,27 +382,10 @@ class OrganizationDetailView(DetailView):
             .prefetch_related(
                 "children",
                 "citations__source",
-                Prefetch(
-                    "participations",
-                    to_attr="first_participations",
-                    queryset=first_rows(participations),
-                ),
-                Prefetch(
-                    "events",
-                    to_attr="first_events",
-                    queryset=first_rows(Event.objects.published().for_list()),
-                ),
-                Prefetch(
-                    "documents",
-                    to_attr="first_documents",
-                    queryset=first_rows(Document.objects.published().for_list()),
-                ),
+                first_rows("participations", participations),
+                first_rows("events", Event.objects.published().for_list()),
+                first_rows("documents", Document.objects.published().for_list()),
             )
-        )
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            detail_rows=DETAIL_ROWS, detail_rows_slice=f":{DETAIL_ROWS}", **kwargs
         )
 
 
