@@ -139,6 +139,13 @@ class Citation(models.Model):
     locator = models.CharField(
         max_length=300, help_text="Section, annex, page or paragraph within the source."
     )
+    quotation = models.TextField(
+        blank=True,
+        help_text=(
+            "The source's own words at this place that support the facts citing it, copied "
+            "exactly (at most about 300 characters). Shown in quotation marks as evidence."
+        ),
+    )
 
     objects = CitationManager()
     history = CatalogueHistory()
