@@ -50,12 +50,17 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Django's own widget templates, for the form renderer below.
+    "django.forms",
     "axes",
     "django_filters",
     "simple_history",
     "processes",
     "timeline",
 ]
+
+# Widgets render through the project's templates too (templates/includes/name_picker.html).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -11,11 +11,33 @@ def catalogue_changed(sender, using="default", **kwargs):
 
     if sender is CatalogueVersion or sender._meta.app_label not in CATALOGUE_APPS:
         return
+    if sender._meta.model_name in ("searchentry", "searchkey"):  # derived, not catalogue
+        return
     if sender.__name__.startswith("Historical"):  # django-simple-history's own rows
         return
     if kwargs.get("action", "post_").startswith("pre_"):  # m2m_changed fires twice
         return
     CatalogueVersion.bump(using=using)
+
+
+def keep_search_index(sender, instance, raw=False, using="default", **kwargs):
+    """A saved or deleted record (or state alias) is found by its new names at once. Raw
+    saves (loading fixtures) are indexed together once the load is done."""
+    from processes import search
+    from processes.models import StateAlias
+
+    if raw:
+        return
+    if sender is StateAlias:
+        if instance.state_id:
+            search.reindex(instance.state, using=using)
+        return
+    if search.kind_of(sender) is None:
+        return
+    if kwargs.get("signal") is post_delete:
+        search.forget(instance, using=using)
+    else:
+        search.reindex(instance, using=using)
 
 
 class ProcessesConfig(AppConfig):
@@ -25,3 +47,5 @@ class ProcessesConfig(AppConfig):
     def ready(self):
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(catalogue_changed, dispatch_uid=f"catalogue_changed_{signal!r}")
+        for signal in (post_save, post_delete):
+            signal.connect(keep_search_index, dispatch_uid=f"keep_search_index_{signal!r}")

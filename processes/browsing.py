@@ -20,7 +20,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.text import capfirst
+from django.utils.text import capfirst, slugify
 from django.views.generic import ListView
 
 from processes.export import stream_rows
@@ -234,7 +234,15 @@ class FilteredListView(ListView):
         return self.get_base_queryset().for_list()
 
     def get_filterset(self, data):
-        return self.filterset_class(data, queryset=self.get_list_queryset(), request=self.request)
+        filterset = self.filterset_class(
+            data, queryset=self.get_list_queryset(), request=self.request
+        )
+        # Names typed into the filters are resolved once per request, not once per facet.
+        memo = self.__dict__.setdefault("name_resolutions", {})
+        for form_field in filterset.form.fields.values():
+            if hasattr(form_field, "memo"):
+                form_field.memo = memo
+        return filterset
 
     def multi_value_error(self):
         for key in self.request.GET:
@@ -304,10 +312,15 @@ class FilteredListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        facets = self.facet_counts() if kwargs.get("filters_valid") else self.unfaceted()
+        faceted = {facet["param"] for facet in facets}
+        active = self.active_filters()
         context.update(
             filterset=self.filterset,
-            facets=self.facet_counts() if kwargs.get("filters_valid") else [],
-            active_filters=self.active_filters(),
+            facets=facets,
+            # The form's other fields; the facets render their own checkboxes.
+            filter_fields=[f for f in self.filterset.form if f.name not in faceted],
+            active_filters=active,
             result_count=self.result_count(context),
             count_is_lower_bound=bool(
                 context.get("paginator") and context["paginator"].total is None
@@ -317,9 +330,67 @@ class FilteredListView(ListView):
             page_sizes=PAGE_SIZES,
             noun_plural=self.noun_plural,
             page_title=self.page_title,
-            export_url=reverse(self.export_url_name),
+            export_url=self.export_link(excel=False),
+            excel_export_url=self.export_link(excel=True),
+            suggestions=self.suggestion_links(),
+        )
+        context["summary"] = self.summary(context, active)
+        context["shows_roles"] = bool(
+            kwargs.get("filters_valid")
+            and context.get("page_obj") is not None
+            and self.annotate_rows(context["page_obj"].object_list)
         )
         return context
+
+    def annotate_rows(self, rows):
+        """Add to the shown rows what explains why they matched (a participant's roles as
+        ``matched_roles``); True if it did."""
+        return False
+
+    def export_link(self, excel):
+        """The CSV of exactly this page's selection and order (every page of it)."""
+        data = self.request.GET.copy()
+        for name in ("page", "per_page", "excel"):
+            data.pop(name, None)
+        if excel:
+            data["excel"] = "1"
+        query = data.urlencode()
+        return reverse(self.export_url_name) + (f"?{query}" if query else "")
+
+    def summary(self, context, active):
+        """One sentence saying what is shown: "12 processes where category is …"."""
+        count = context["result_count"]
+        noun = self.noun_plural
+        if not context.get("filters_valid", True) and self.filterset.is_bound:
+            return ""
+        number = f"more than {count}" if context.get("count_is_lower_bound") else str(count)
+        if not active:
+            return f"{capfirst(number)} {noun}."
+        grouped = {}
+        for item in active:
+            grouped.setdefault(item["label"], []).append(item["value"])
+        conditions = [f"{label.lower()} is {or_words(values)}" for label, values in grouped.items()]
+        return f"{capfirst(number)} {noun} where {and_words(conditions)}."
+
+    def suggestion_links(self):
+        """For each typed name the form could not resolve: links that replace it by one of
+        the records it may have meant."""
+        links = []
+        for name, form_field in self.filterset.form.fields.items():
+            for typed, entries in getattr(form_field, "suggestions", {}).items():
+                choices = []
+                for entry in entries:
+                    data = self.request.GET.copy()
+                    data.pop("page", None)
+                    data.setlist(
+                        name, [entry.label if v == typed else v for v in data.getlist(name)]
+                    )
+                    choices.append({"label": entry.label, "query": data.urlencode()})
+                if choices:
+                    links.append(
+                        {"field": self.field_label(name), "typed": typed, "choices": choices}
+                    )
+        return links
 
     @staticmethod
     def result_count(context):
@@ -356,10 +427,9 @@ class FilteredListView(ListView):
                 self.selection_key(data, "facet", facet.param), count, keep=lambda r: r != SKIPPED
             )
             if rows in (SKIPPED, TOO_SLOW):
-                # As Datasette does: a facet too slow to count is left out, with a note.
-                facets.append(
-                    {"param": facet.param, "label": facet.label, "values": [], "skipped": True}
-                )
+                # As Datasette does: a facet too slow to count says so; its choices stay
+                # selectable, without counts.
+                facets.append(self.uncounted(facet, selected))
                 continue
             values = []
             for value, label, count in rows:
@@ -375,8 +445,35 @@ class FilteredListView(ListView):
                         "query": self.toggle_query(facet.param, value),
                     }
                 )
+            shown = {v["value"] for v in values}
+            for value, label in self.choices_of(facet.param):
+                if value in selected and value not in shown:  # chosen, none left: still there
+                    values.append({"value": value, "label": label, "count": 0, "selected": True})
             facets.append({"param": facet.param, "label": facet.label, "values": values})
         return facets
+
+    def choices_of(self, param):
+        field = self.filterset.form.fields.get(param)
+        if field is None:
+            return []
+        if hasattr(field, "queryset"):
+            key = field.to_field_name or "pk"
+            return [(str(getattr(r, key)), str(r)) for r in field.queryset]
+        return [(str(value), str(label)) for value, label in field.choices]
+
+    def uncounted(self, facet, selected):
+        values = [
+            {"value": value, "label": facet.labels.get(value, label), "selected": value in selected}
+            for value, label in self.choices_of(facet.param)
+        ]
+        return {"param": facet.param, "label": facet.label, "values": values, "skipped": True}
+
+    def unfaceted(self):
+        """With invalid filters nothing is counted; the facets' choices still show."""
+        return [
+            self.uncounted(facet, set(self.request.GET.getlist(facet.param)))
+            for facet in self.facets
+        ]
 
     def toggle_query(self, param, value):
         data = self.request.GET.copy()
@@ -414,6 +511,8 @@ class FilteredListView(ListView):
     def value_labels(form, name):
         """Labels for the values of filter ``name``, without reading a whole table."""
         field = form.fields[name]
+        if getattr(field, "resolved", None):
+            return {typed: str(record) for typed, record in field.resolved.items()}
         if hasattr(field, "queryset"):
             # The records the form matched (already fetched when it was cleaned), never
             # every state or process the field could accept.
@@ -431,13 +530,66 @@ class FilteredListView(ListView):
         queryset = stable_order(self.filterset.qs).prefetch_related(None)
         site = self.request.build_absolute_uri("/").rstrip("/")
         chunks = stream_rows(queryset, self.csv_columns, site)
-        return download(self.request, chunks, self.export_name)
+        return download(self.request, chunks, self.download_name())
+
+    def download_name(self):
+        """The list's name and its filter values, as a file name says what it holds."""
+        values = []
+        for name in self.filterset.filters:
+            if name == "sort":
+                continue
+            for value in self.request.GET.getlist(name):
+                values.append(self.value_code(name, value))
+        return file_label(self.export_name, *values)
+
+    def value_code(self, name, value):
+        """A filter value as its code: a typed name becomes the slug or ISO code it named."""
+        field = self.filterset.form.fields.get(name)
+        record = getattr(field, "resolved", {}).get(value)
+        if record is not None:
+            return getattr(record, "slug", None) or record.iso3.lower()
+        return value
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+
+def excel_flag(request):
+    """``?excel=``: true for 1/true/yes/on, false for 0/false/no/off or nothing; None for
+    any other value (a 400: a typo must not silently give the other file)."""
+    raw = request.GET.get("excel", "").strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    return None
+
+
+def file_label(*parts):
+    """The words of a download's file name: "participations-bali-process-member"."""
+    words = "-".join(slugify(str(part)) for part in parts if slugify(str(part)))
+    return words[:120].rstrip("-")
+
+
+def or_words(values):
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+
+
+def and_words(values):
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " and " + values[-1]
 
 
 def download(request, chunks, name):
-    """A streamed CSV attachment named after the list and the day; with ?excel=1 it starts
-    with a byte-order mark so that Excel reads it as UTF-8."""
-    if request.GET.get("excel"):
+    """A streamed CSV attachment named after what it holds and the day; with ?excel=1 it
+    starts with a byte-order mark so that Excel reads it as UTF-8."""
+    excel = excel_flag(request)
+    if excel is None:
+        return HttpResponseBadRequest(
+            "Invalid value for 'excel': use 1 (a file for Excel) or 0.",
+            content_type="text/plain; charset=utf-8",
+        )
+    if excel:
         chunks = itertools.chain(["\ufeff"], chunks)
     response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     filename = f"{name}-{datetime.date.today().isoformat()}.csv"

@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 
+from processes import search
+
 # Dependency order: each model's natural key only refers to models listed before it.
 MODEL_ORDER = [
     "processes.source",
@@ -193,6 +195,8 @@ def load_catalogue(paths=None, using="default"):
                 pending.save_deferred_fields(using=using)
             except Exception as exc:
                 raise CatalogueLoadError(f"{record.describe()}: {exc}") from exc
+        # Fixtures are saved raw (no signals): index what they hold in one pass.
+        search.rebuild(using=using)
     return counts
 
 

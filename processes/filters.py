@@ -2,8 +2,10 @@
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, F, OuterRef, Q
 
+from processes import search
 from processes.models import (
     Category,
     MemberState,
@@ -25,6 +27,10 @@ class ProcessesAnyOf(django_filters.MultipleChoiceFilter):
     chosen values, as "process IN (those processes)": SQLite then reads the participations
     of the matching processes only, instead of testing every participation's process."""
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        super().__init__(*args, **kwargs)
+
     def filter(self, qs, value):
         if not value:
             return qs
@@ -39,70 +45,162 @@ class AnyOf(django_filters.MultipleChoiceFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("distinct", False)
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
         super().__init__(*args, **kwargs)
 
 
-class CodesInput(forms.TextInput):
-    """A text box for one or more codes or slugs ("hun, can"), also read from repeated
-    parameters (``?state=hun&state=can``): a select of every process would not scale."""
+class NamesInput(forms.Widget):
+    """Text boxes for names, one per chosen value plus an empty one to add another, all
+    under the parameter's name (``?process=bali-process&process=Budapest Process``).
+
+    Without JavaScript they are plain boxes; static/js/pickers.js turns each into an
+    accessible autocomplete fed by /suggest/<kind>/. A box shows the name of the record a
+    code in the URL stands for, so that a person never has to read a slug."""
+
+    template_name = "includes/name_picker.html"
+
+    def __init__(self, attrs=None, boxes=1):
+        super().__init__(attrs)
+        self.boxes = boxes
+        self.label = ""
+        self.kind = ""
+        self.shown = {}  # raw value → the name to show in its box
 
     def value_from_datadict(self, data, files, name):
         values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
-        return [code for value in values if value for code in str(value).replace(",", " ").split()]
+        return [str(value).strip() for value in values if value and str(value).strip()]
 
-    def format_value(self, value):
-        if isinstance(value, list | tuple):
-            return ", ".join(str(v) for v in value)
-        return super().format_value(value)
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        shown = [self.shown.get(str(v), str(v)) for v in values]
+        base_id = context["widget"]["attrs"].get("id", f"id_{name}")
+        # A fixed number of boxes (the overlap's four), or one per value and one to add.
+        count = max(len(shown), self.boxes) if self.boxes > 1 else len(shown) + 1
+        context["widget"]["boxes"] = [
+            {
+                "id": base_id if index == 0 else f"{base_id}_{index + 1}",
+                "value": shown[index] if index < len(shown) else "",
+                "label": self.label if index == 0 else f"{self.label} ({index + 1})",
+            }
+            for index in range(count)
+        ]
+        context["widget"]["kind"] = self.kind
+        return context
 
 
-class CodeMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Codes typed or linked by people, checked against the table in one query."""
+class NameChoiceField(forms.ModelMultipleChoiceField):
+    """Records named the way a person would: name, short name, acronym, alias, ISO code or
+    slug, case, accents and punctuation aside ("IOM", "Soderkoping", "Cote d'Ivoire").
 
-    widget = CodesInput
-    uppercase = False
+    Codes and slugs (today's URLs) are matched in one query; anything else is resolved
+    through the search index (processes/search.py). A value that names nothing, or several
+    records, is a form error offering up to three "did you mean" choices."""
+
+    widget = NamesInput
+
+    def __init__(self, queryset, *, kind, boxes=1, **kwargs):
+        super().__init__(queryset, **kwargs)
+        self.kind = kind
+        self.widget.kind = kind
+        self.widget.label = str(self.label or "")
+        self.widget.boxes = boxes
+        self.suggestions = {}  # typed value → SearchEntry rows offered instead
+        self.resolved = {}  # typed value → record
+        # Resolutions already made in this request (a list re-cleans its filters once per
+        # facet): set by the view to a dict shared by every form of the request.
+        self.memo = {}
+
+    def code_matches(self, values):
+        key = self.to_field_name or "pk"
+        candidates = {v.upper() if key == "iso3" else v for v in values if len(v) <= 100}
+        if key == "iso3":
+            candidates = {v for v in candidates if len(v) == 3}
+        return {str(getattr(r, key)): r for r in self.queryset.filter(**{f"{key}__in": candidates})}
 
     def clean(self, value):
-        if value and self.uppercase:
-            value = [str(v).strip().upper() for v in value]
-        return super().clean(value)
+        values = list(dict.fromkeys(value or []))
+        if not values:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return self.queryset.none()
+        by_code = self.code_matches(values)
+        key = self.to_field_name or "pk"
+        problems = []
+        for raw in values:
+            record = by_code.get(raw.upper() if key == "iso3" else raw)
+            if record is None:
+                record = self.resolve_name(raw, problems)
+            if record is not None:
+                self.resolved[raw] = record
+        self.widget.shown = {raw: record.name for raw, record in self.resolved.items()}
+        if problems:
+            raise ValidationError(problems)
+        return list(dict.fromkeys(self.resolved.values()))
+
+    def resolve_name(self, raw, problems):
+        key = (self.kind, raw)
+        if key not in self.memo:
+            found = []
+            self.memo[key] = (self.look_up(raw, found), found, self.suggestions.get(raw))
+        record, found, offered = self.memo[key]
+        problems.extend(found)
+        if offered is not None:
+            self.suggestions[raw] = offered
+        return record
+
+    def look_up(self, raw, problems):
+        from processes import search
+
+        noun = search.KINDS[self.kind].label
+        resolution = search.resolve(self.kind, raw, allowed_ids=self.queryset.values("pk"))
+        if resolution.resolved:
+            return self.queryset.get(pk=resolution.ids[0])
+        offered = resolution.suggestions
+        self.suggestions[raw] = offered
+        names = [entry.label for entry in offered]
+        if resolution.ids:
+            problems.append(f"“{raw}” could mean more than one {noun}: {or_list(names)}.")
+        elif names:
+            problems.append(f"No {noun} is called “{raw}”. Did you mean {or_list(names)}?")
+        else:
+            problems.append(
+                f"No {noun} is called “{raw}”. Try its name, short name or acronym, "
+                "or search the catalogue."
+            )
+        return None
 
 
-class StateCodeField(CodeMultipleChoiceField):
-    """Accepts codes in any case (``hun``, ``HUN``), as the state URLs use lower case."""
-
-    uppercase = True
-
-
-class CodeMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
-    field_class = CodeMultipleChoiceField
+def or_list(names):
+    names = [f"“{n}”" for n in names]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-class StateCodeFilter(django_filters.ModelMultipleChoiceFilter):
-    field_class = StateCodeField
+class NameChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = NameChoiceField
 
 
 def states_filter(**kwargs):
-    return StateCodeFilter(
-        queryset=MemberState.objects.all(), to_field_name="iso3", label="State (ISO3)", **kwargs
+    kwargs.setdefault("label", "State or territory")
+    return NameChoiceFilter(
+        queryset=MemberState.objects.all(), to_field_name="iso3", kind="state", **kwargs
     )
 
 
 def organizations_filter(**kwargs):
-    return CodeMultipleChoiceFilter(
-        queryset=Organization.objects.all(),
-        to_field_name="slug",
-        label="Organization (slug)",
-        **kwargs,
+    kwargs.setdefault("label", "Organization")
+    return NameChoiceFilter(
+        queryset=Organization.objects.all(), to_field_name="slug", kind="organization", **kwargs
     )
 
 
 def processes_filter(**kwargs):
-    return CodeMultipleChoiceFilter(
-        queryset=Process.objects.published(),
-        to_field_name="slug",
-        label="Process (slug)",
-        **kwargs,
+    kwargs.setdefault("label", "Process")
+    return NameChoiceFilter(
+        queryset=Process.objects.published(), to_field_name="slug", kind="process", **kwargs
     )
 
 
@@ -127,14 +225,41 @@ def sub_region_choices():
     return [(name, name) for name in names]
 
 
-def text_search(queryset, fields, value):
-    """Every word must appear in one of the fields (case-insensitive)."""
-    for word in value.split()[:10]:
-        condition = Q()
-        for name in fields:
-            condition |= Q(**{f"{name}__icontains": word})
-        queryset = queryset.filter(condition)
-    return queryset
+def matching_text(kind):
+    """A FilterSet method keeping the records whose words begin with every word typed,
+    case, accents and punctuation aside (the search index: processes/search.py)."""
+
+    def method(queryset, name, value):
+        ids = search.record_ids(kind, value)
+        return queryset.none() if ids is None else queryset.filter(pk__in=ids)
+
+    return method
+
+
+class DateOrdering(django_filters.OrderingFilter):
+    """Sorting where records without a date come last in either direction, on both
+    databases (SQLite would put them first going up, PostgreSQL first going down)."""
+
+    def __init__(self, *args, undated_last=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.undated_last = set(undated_last)
+
+    def filter(self, qs, value):
+        if value in ([], (), {}, "", None):
+            return qs
+        ordering = []
+        for param in value:
+            field = self.get_ordering_value(param)
+            name = field.lstrip("-")
+            if name in self.undated_last:
+                column = F(name)
+                field = (
+                    column.desc(nulls_last=True)
+                    if field.startswith("-")
+                    else column.asc(nulls_last=True)
+                )
+            ordering.append(field)
+        return qs.order_by(*ordering)
 
 
 def participation_subquery(*, states=None, organizations=None, processes=None, roles=None):
@@ -154,7 +279,7 @@ def participation_subquery(*, states=None, organizations=None, processes=None, r
 class ProcessFilter(django_filters.FilterSet):
     """Processes by text, kind, time, topic and by who takes part in which role."""
 
-    q = django_filters.CharFilter(method="search", label="Text")
+    q = django_filters.CharFilter(method=matching_text("process"), label="Words")
     scope = AnyOf(choices=Scope.choices)
     category = AnyOf(choices=Category.choices)
     status = AnyOf(choices=Status.choices)
@@ -167,6 +292,7 @@ class ProcessFilter(django_filters.FilterSet):
         to_field_name="slug",
         distinct=True,
         label="Topic",
+        widget=forms.CheckboxSelectMultiple,
     )
     established_from = year_filter("year_established", "gte", "Established from")
     established_to = year_filter("year_established", "lte", "Established to")
@@ -188,9 +314,6 @@ class ProcessFilter(django_filters.FilterSet):
     class Meta:
         model = Process
         fields = []
-
-    def search(self, queryset, name, value):
-        return text_search(queryset, ["name", "short_name", "description"], value)
 
     def keep(self, queryset, name, value):
         # Applied together in filter_queryset: the role belongs to the chosen participant.
@@ -241,12 +364,12 @@ class MemberStateFilter(TakesPartFilter, django_filters.FilterSet):
 
     participant = "state"
 
-    q = django_filters.CharFilter(method="search", label="Text")
+    q = django_filters.CharFilter(method=matching_text("state"), label="Words")
     region = AnyOf(choices=UNRegion.choices)
     sub_region = AnyOf(choices=sub_region_choices, label="Sub-region")
     kind = AnyOf(choices=StateKind.choices)
     process = processes_filter(method="keep")
-    role = AnyOf(choices=Role.choices, method="keep")
+    role = AnyOf(choices=Role.choices, method="keep", label="Role in those processes")
     sort = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),
@@ -261,24 +384,16 @@ class MemberStateFilter(TakesPartFilter, django_filters.FilterSet):
         model = MemberState
         fields = []
 
-    def search(self, queryset, name, value):
-        matches = text_search(
-            MemberState.objects.all(),
-            ["name", "iso_name", "official_name", "iso3", "aliases__name"],
-            value,
-        )
-        return queryset.filter(pk__in=matches.values("pk"))
-
 
 class OrganizationFilter(TakesPartFilter, django_filters.FilterSet):
     """Organizations by text, kind, and the processes they take part in."""
 
     participant = "organization"
 
-    q = django_filters.CharFilter(method="search", label="Text")
+    q = django_filters.CharFilter(method=matching_text("organization"), label="Words")
     kind = AnyOf(choices=OrganizationKind.choices)
     process = processes_filter(method="keep")
-    role = AnyOf(choices=Role.choices, method="keep")
+    role = AnyOf(choices=Role.choices, method="keep", label="Role in those processes")
     sort = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),
@@ -291,9 +406,6 @@ class OrganizationFilter(TakesPartFilter, django_filters.FilterSet):
     class Meta:
         model = Organization
         fields = []
-
-    def search(self, queryset, name, value):
-        return text_search(queryset, ["name", "acronym", "description"], value)
 
 
 class ParticipationFilter(django_filters.FilterSet):
@@ -353,6 +465,9 @@ class MatrixFilter(django_filters.FilterSet):
         label="Rows",
         empty_label=None,
     )
+    process = processes_filter(field_name="process__slug")
+    state = states_filter(field_name="state__iso3")
+    organization = organizations_filter(field_name="organization__slug")
     state_region = AnyOf(field_name="state__region", choices=UNRegion.choices, label="State region")
     state_sub_region = AnyOf(
         field_name="state__sub_region", choices=sub_region_choices, label="State sub-region"
@@ -397,7 +512,7 @@ class MatrixFilter(django_filters.FilterSet):
 class OverlapFilter(django_filters.FilterSet):
     """Two to four processes to compare, and which roles count as taking part."""
 
-    process = processes_filter(field_name="process__slug", required=True)
+    process = processes_filter(field_name="process__slug", required=True, boxes=4)
     role = AnyOf(choices=Role.choices)
 
     class Meta:

@@ -715,3 +715,51 @@ class CatalogueVersion(models.Model):
         """Mark the catalogue as changed (within the caller's transaction)."""
         if not cls.objects.using(using).filter(pk=1).update(number=F("number") + 1):
             cls.objects.using(using).get_or_create(pk=1, defaults={"number": 1})
+
+
+class SearchEntry(models.Model):
+    """One public record as search and the name pickers see it: derived from the record,
+    rebuilt on every save and load (processes/search.py), never in the fixtures.
+
+    ``body`` holds every searchable word of the record, folded (processes.folding): names,
+    codes, aliases, titles, UN symbols, descriptions. PostgreSQL searches it through a GIN
+    full-text index, SQLite through an FTS5 table kept in step by triggers (see the
+    migration), so that both answer the same word-prefix queries.
+    """
+
+    kind = models.CharField(max_length=20)
+    object_id = models.PositiveIntegerField()
+    label = models.CharField(max_length=600)
+    path = models.CharField(max_length=300, help_text="The record's public page.")
+    # The folded label, so that both databases order results alike whatever their collation.
+    sort_key = models.CharField(max_length=600)
+    # The folded names, codes and symbols only (no descriptions): matches here rank higher.
+    names = models.TextField()
+    body = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="searchentry_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.label}"
+
+    def get_absolute_url(self):
+        return self.path
+
+
+class SearchKey(models.Model):
+    """A name a reader may type for a record, folded: its name, short name, acronym,
+    aliases, ISO codes, slug or UN symbol. "IOM" and "International Organization for
+    Migration" are two keys of one entry."""
+
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="keys")
+    kind = models.CharField(max_length=20)  # the entry's, copied for the (kind, key) index
+    key = models.CharField(max_length=600)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key"], name="searchkey_lookup")]
+
+    def __str__(self):
+        return self.key

@@ -9,6 +9,7 @@ app_name = "processes"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("suggest/<str:kind>/", views.SuggestView.as_view(), name="suggest"),
     path("processes/", views.ProcessListView.as_view(), name="process-list"),
     path("processes/export.csv", views.ProcessExportView.as_view(), name="process-export"),
     path("processes/<slug:slug>/", views.ProcessDetailView.as_view(), name="process-detail"),

@@ -4,10 +4,19 @@ from collections import OrderedDict
 
 from django.db.models import Case, Count, F, OuterRef, Prefetch, Subquery, Value, When
 from django.db.models.functions import Lower
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.views import View
 from django.views.generic import DetailView, TemplateView
 
-from processes.browsing import Facet, FilteredListView, csv_response, stable_order
+from processes import search
+from processes.browsing import (
+    Facet,
+    FilteredListView,
+    and_words,
+    csv_response,
+    stable_order,
+)
 from processes.export import (
     Col,
     CsvText,
@@ -24,7 +33,7 @@ from processes.filters import (
     OverlapFilter,
     ParticipationFilter,
     ProcessFilter,
-    text_search,
+    participation_subquery,
 )
 from processes.matrix import LEGEND, Matrix, build_matrix, holding_on, overlap
 from processes.models import (
@@ -178,6 +187,31 @@ class ProcessListView(FilteredListView):
         Facet("topic", "Topic", "topics__slug", label_path="topics__name"),
     )
 
+    def annotate_rows(self, rows):
+        """Filtered by a state or organization (and role): each row shows its roles."""
+        data = self.filterset.form.cleaned_data
+        states, organizations = data.get("state"), data.get("organization")
+        if not (states or organizations):
+            return False
+        participations = participation_subquery(
+            states=states, organizations=organizations, roles=data.get("role")
+        ).filter(process__in=rows)
+        attach_roles(rows, participations, "process_id")
+        return True
+
+
+def attach_roles(rows, participations, link):
+    """Set ``matched_roles`` on each row: the participations (of the participants the list
+    is filtered by) that made it match, in role order."""
+    order = {value: index for index, (value, _) in enumerate(Role.choices)}
+    found = {}
+    for participation in participations.select_related("process", "state", "organization"):
+        found.setdefault(getattr(participation, link), []).append(participation)
+    for row in rows:
+        row.matched_roles = sorted(
+            found.get(row.pk, []), key=lambda p: (order.get(p.role, 99), str(p.participant))
+        )
+
 
 class ProcessExportView(ProcessListView):
     """/processes/export.csv: exactly the processes the list shows, every page."""
@@ -290,6 +324,17 @@ class MemberStateListView(FilteredListView):
         Facet("role", "Role", "role", dict(Role.choices), through=public_participations("state")),
     )
 
+    def annotate_rows(self, rows):
+        """Filtered by process (and role): each state shows its roles in those processes."""
+        data = self.filterset.form.cleaned_data
+        if data.get("process"):
+            participations = participation_subquery(
+                processes=data["process"], roles=data.get("role")
+            ).filter(state__in=rows)
+            attach_roles(rows, participations, "state_id")
+            return True
+        return False
+
 
 class MemberStateExportView(MemberStateListView):
     export = True
@@ -361,6 +406,17 @@ class OrganizationListView(FilteredListView):
         ),
     )
 
+    def annotate_rows(self, rows):
+        """Filtered by process (and role): each organization shows its roles in them."""
+        data = self.filterset.form.cleaned_data
+        if data.get("process"):
+            participations = participation_subquery(
+                processes=data["process"], roles=data.get("role")
+            ).filter(organization__in=rows)
+            attach_roles(rows, participations, "organization_id")
+            return True
+        return False
+
 
 class OrganizationExportView(OrganizationListView):
     export = True
@@ -416,65 +472,55 @@ class ParticipationExportView(ParticipationListView):
 
 
 class SearchView(TemplateView):
-    """/search/?q=: the home page's search box, across every kind of record."""
+    """/search/?q=: the home page's search box, across every kind of record, ranked: an
+    exact name, acronym, ISO code or UN symbol first (processes/search.py)."""
 
     template_name = "processes/search.html"
     per_kind = 10
+    sections = (
+        ("process", "Processes", "processes:process-list"),
+        ("state", "States and territories", "processes:state-list"),
+        ("organization", "Organizations", "processes:organization-list"),
+        ("event", "Events", "timeline:event-list"),
+        ("document", "Documents", "timeline:document-list"),
+    )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.get("q", "").strip()[:200]
         context["query"] = query
+        context["sections"] = []
         if not query:
-            context["sections"] = []
             return context
-        kinds = [
-            (
-                "Processes",
-                "processes:process-list",
-                Process.objects.published(),
-                ["name", "short_name", "description"],
-            ),
-            (
-                "States and territories",
-                "processes:state-list",
-                MemberState.objects.published(),
-                ["name", "iso_name", "official_name", "iso3", "aliases__name"],
-            ),
-            (
-                "Organizations",
-                "processes:organization-list",
-                Organization.objects.published(),
-                ["name", "acronym", "description"],
-            ),
-            (
-                "Events",
-                "timeline:event-list",
-                Event.objects.published(),
-                ["title", "description", "city", "venue"],
-            ),
-            (
-                "Documents",
-                "timeline:document-list",
-                Document.objects.published(),
-                ["title", "short_title", "summary", "un_symbol"],
-            ),
-        ]
-        sections = []
-        for label, list_url, queryset, fields in kinds:
-            matches = text_search(queryset, fields, query).distinct()
-            sections.append(
+        for kind, label, list_url in self.sections:
+            entries = search.search(query, kind=kind, limit=self.per_kind + 1)
+            context["sections"].append(
                 {
                     "label": label,
                     "list_url": list_url,
-                    "results": list(matches[: self.per_kind + 1]),
+                    "results": entries[: self.per_kind],
+                    "more": len(entries) > self.per_kind,
                 }
             )
-        for section in sections:
-            section["more"] = len(section["results"]) > self.per_kind
-            section["results"] = section["results"][: self.per_kind]
-        context["sections"] = sections
         return context
+
+
+class SuggestView(View):
+    """/suggest/<kind>/?q=: up to ten names for a name picker, best first, as JSON
+    ([{"label": …, "value": …}]); the value is what the filter box then holds."""
+
+    limit = 10
+
+    def get(self, request, kind):
+        if kind not in ("process", "state", "organization"):
+            raise Http404("No such kind of record.")
+        query = request.GET.get("q", "").strip()[:200]
+        entries = search.search(query, kind=kind, limit=self.limit) if query else []
+        return JsonResponse(
+            [{"label": e.label, "value": e.label} for e in entries],
+            safe=False,
+            headers={"Cache-Control": "max-age=300"},
+        )
 
 
 # --- participation matrix ------------------------------------------------------------------
@@ -543,7 +589,7 @@ class MatrixView(FilteredListView):
                 code = participant.iso3 if by_states else participant.slug
                 yield [code, participant.name, *((c.codes if c else "") for c in cells)]
 
-        return csv_response(self.request, header, rows(), self.export_name)
+        return csv_response(self.request, header, rows(), self.download_name())
 
 
 class MatrixExportView(MatrixView):
@@ -590,7 +636,13 @@ class OverlapView(FilteredListView):
         context = super().get_context_data(**kwargs)
         if kwargs.get("filters_valid"):
             context["processes"], context["overlap"] = self.get_overlap()
+            names = [p.short_name or p.name for p in context["processes"]]
+            shared = len(context["overlap"]["shared"])
+            context["summary"] = f"{shared} participants shared by {and_words(names)}."
         return context
+
+    def summary(self, context, active):
+        return ""  # said once the overlap is computed
 
     def stream_csv(self):
         processes, result = self.get_overlap()
@@ -613,7 +665,7 @@ class OverlapView(FilteredListView):
                     "yes" if all(flags) else "",
                 ]
 
-        return csv_response(self.request, header, rows(), self.export_name)
+        return csv_response(self.request, header, rows(), self.download_name())
 
 
 class OverlapExportView(OverlapView):

@@ -105,8 +105,8 @@ def test_invalid_filter_is_a_400_with_a_plain_message(client, catalogue):
     response = client.get("/processes/export.csv", {"state": "xyz"})
     assert response.status_code == 400
     assert response.content.decode() == (
-        "Invalid filter: State (ISO3): Select a valid choice. XYZ is not one of the "
-        "available choices."
+        "Invalid filter: State or territory: No state or territory is called “xyz”. "
+        "Try its name, short name or acronym, or search the catalogue."
     )
 
 

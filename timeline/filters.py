@@ -1,13 +1,15 @@
 """One FilterSet per public list of the timeline app, shared by the list and its CSV."""
 
 import django_filters
+from django.db.models import Q
 
 from processes.filters import (
     AnyOf,
+    DateOrdering,
+    matching_text,
     organizations_filter,
     processes_filter,
     states_filter,
-    text_search,
     year_filter,
 )
 from processes.models import Category, Process
@@ -17,8 +19,11 @@ from timeline.models import Document, DocumentKind, Event, EventKind
 class EventFilter(django_filters.FilterSet):
     """Events by text, kind, years, process, organization, country and city."""
 
-    q = django_filters.CharFilter(method="search", label="Text")
+    q = django_filters.CharFilter(method=matching_text("event"), label="Words")
     kind = AnyOf(choices=EventKind.choices)
+    year = django_filters.NumberFilter(
+        method="held_in", label="Year", min_value=1800, max_value=2100
+    )
     year_from = year_filter("start_date__year", "gte", "Year from")
     year_to = year_filter("start_date__year", "lte", "Year to")
     process = processes_filter(field_name="processes__slug", distinct=True)
@@ -28,17 +33,24 @@ class EventFilter(django_filters.FilterSet):
     organization = organizations_filter(field_name="organizations__slug", distinct=True)
     country = states_filter(field_name="country__iso3")
     city = django_filters.CharFilter(field_name="city", lookup_expr="icontains")
-    sort = django_filters.OrderingFilter(
+    sort = DateOrdering(
         fields=(("start_date", "date"), ("title", "title"), ("kind", "kind"), ("city", "city")),
         label="Sort by",
+        undated_last=("start_date",),
     )
 
     class Meta:
         model = Event
         fields = []
 
-    def search(self, queryset, name, value):
-        return text_search(queryset, ["title", "description", "city", "venue"], value)
+    def held_in(self, queryset, name, value):
+        """Events that took place in that year: begun then, or begun before and ended
+        then or later."""
+        year = int(value)
+        return queryset.filter(
+            Q(start_date__year=year)
+            | Q(start_date__year__lt=year, end_date__isnull=False, end_date__year__gte=year)
+        )
 
     def in_process_category(self, queryset, name, value):
         """Events of a public process of one of these categories (a draft's don't count)."""
@@ -49,7 +61,7 @@ class EventFilter(django_filters.FilterSet):
 class DocumentFilter(django_filters.FilterSet):
     """Documents by text, kind, years, process, publisher and UN symbol."""
 
-    q = django_filters.CharFilter(method="search", label="Text")
+    q = django_filters.CharFilter(method=matching_text("document"), label="Words")
     kind = AnyOf(choices=DocumentKind.choices)
     year_from = year_filter("date__year", "gte", "Year from")
     year_to = year_filter("date__year", "lte", "Year to")
@@ -58,14 +70,12 @@ class DocumentFilter(django_filters.FilterSet):
     un_symbol = django_filters.CharFilter(
         field_name="un_symbol", lookup_expr="icontains", label="UN symbol"
     )
-    sort = django_filters.OrderingFilter(
+    sort = DateOrdering(
         fields=(("date", "date"), ("title", "title"), ("kind", "kind"), ("un_symbol", "symbol")),
         label="Sort by",
+        undated_last=("date",),
     )
 
     class Meta:
         model = Document
         fields = []
-
-    def search(self, queryset, name, value):
-        return text_search(queryset, ["title", "short_title", "summary", "un_symbol"], value)

@@ -119,7 +119,8 @@ class Document(Publishable):
     history = CatalogueHistory(m2m_fields=["processes", "citations"])
 
     class Meta:
-        ordering = ["date", "title"]
+        # Undated documents after dated ones (SQLite would put them first).
+        ordering = [models.F("date").asc(nulls_last=True), "title"]
         indexes = [models.Index(fields=["date", "title", "id"], name="document_list_order")]
         constraints = [
             models.UniqueConstraint(
@@ -228,7 +229,8 @@ class Event(Publishable):
     history = CatalogueHistory(m2m_fields=["processes", "organizations", "documents", "citations"])
 
     class Meta:
-        ordering = ["start_date", "title"]
+        # Undated events after dated ones (SQLite would put them first).
+        ordering = [models.F("start_date").asc(nulls_last=True), "title"]
         indexes = [models.Index(fields=["start_date", "title", "id"], name="event_list_order")]
         constraints = _dated_constraints("event")
 

@@ -15,6 +15,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from processes import search
 from processes.catalogue import load_catalogue
 from processes.models import (
     CatalogueVersion,
@@ -121,6 +122,8 @@ class Command(BaseCommand):
             )
             self.stdout.flush()
         self.stdout.write("")
+        self.stdout.write("Indexing for search and name pickers…")
+        search.rebuild(progress=lambda kind: self.stdout.write(f"  indexed {kind}"))
         CatalogueVersion.bump()  # bulk inserts send no signals: cached counts are stale
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

@@ -1,0 +1,379 @@
+"""Finding records by what people type: the search page, the lists' text boxes, the name
+pickers and their suggestions, all over one index (SearchEntry and SearchKey).
+
+Each public record has one SearchEntry holding its folded words (processes.folding) and one
+SearchKey per name a reader may type for it (name, short name, acronym, alias, ISO code,
+slug, UN symbol). The index is derived data: it is rebuilt after every catalogue load and
+kept up to date on every save through signals (processes/apps.py).
+
+A query matches a record when each of its words begins a word of the record, on both
+databases: PostgreSQL through its full-text search (a GIN index over
+``to_tsvector('simple', body)``), SQLite through an FTS5 table. Results rank exact names and
+codes first, then records whose names hold every word, then the rest; ties in folded-label
+order, so that both databases give the same answer.
+"""
+
+import difflib
+from dataclasses import dataclass
+
+from django.db import connections, transaction
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    Lookup,
+    OuterRef,
+    Q,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+
+from processes.folding import fold
+
+MAX_QUERY_WORDS = 10
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of record in the index: how to read its public rows, names and words."""
+
+    name: str
+    label: str
+    plural: str
+    model_label: str  # "app_label.ModelName"
+    # Fields whose values are names or codes a reader may type for the record.
+    key_fields: tuple
+    # Further fields whose words are searchable.
+    text_fields: tuple = ()
+    # A related manager of further names (state aliases).
+    alias_relation: str = ""
+
+    @property
+    def model(self):
+        from django.apps import apps
+
+        return apps.get_model(self.model_label)
+
+    def public(self):
+        queryset = self.model.objects.published()
+        if self.alias_relation:
+            queryset = queryset.prefetch_related(self.alias_relation)
+        return queryset
+
+    def keys(self, record):
+        """The record's names and codes, folded, without repeats, best first."""
+        values = [getattr(record, name) for name in self.key_fields]
+        if self.alias_relation:
+            values += [alias.name for alias in getattr(record, self.alias_relation).all()]
+        values.append(str(record))  # as pages and suggestions show it: "Name (ACRONYM)"
+        keys = []
+        for value in values:
+            folded = fold(value)
+            if folded and folded not in keys:
+                keys.append(folded)
+        return keys
+
+    def entry(self, record):
+        keys = self.keys(record)
+        texts = [fold(getattr(record, name)) for name in self.text_fields]
+        label = str(record)
+        from processes.models import SearchEntry
+
+        return SearchEntry(
+            kind=self.name,
+            object_id=record.pk,
+            label=label[:600],
+            path=record.get_absolute_url(),
+            sort_key=fold(label)[:600],
+            names=" ".join(keys),
+            body=" ".join([*keys, *filter(None, texts)]),
+        ), keys
+
+
+KINDS = {
+    kind.name: kind
+    for kind in (
+        Kind(
+            "process",
+            "process",
+            "processes",
+            "processes.Process",
+            ("name", "short_name", "slug"),
+            ("region_label", "description"),
+        ),
+        Kind(
+            "state",
+            "state or territory",
+            "states and territories",
+            "processes.MemberState",
+            ("name", "iso_name", "official_name", "iso3", "iso2"),
+            alias_relation="aliases",
+        ),
+        Kind(
+            "organization",
+            "organization",
+            "organizations",
+            "processes.Organization",
+            ("acronym", "name", "slug"),
+            ("description",),
+        ),
+        Kind(
+            "event",
+            "event",
+            "events",
+            "timeline.Event",
+            ("title", "slug"),
+            ("city", "venue", "description"),
+        ),
+        Kind(
+            "document",
+            "document",
+            "documents",
+            "timeline.Document",
+            ("title", "short_title", "un_symbol", "slug"),
+            ("summary",),
+        ),
+    )
+}
+
+
+def kind_of(model):
+    for kind in KINDS.values():
+        if kind.model._meta.label == model._meta.label:
+            return kind
+    return None
+
+
+# --- keeping the index ---------------------------------------------------------------------
+
+
+def _store(pairs, using):
+    from processes.models import SearchEntry, SearchKey
+
+    entries = SearchEntry.objects.using(using).bulk_create([entry for entry, _ in pairs])
+    if entries and entries[0].pk is None:  # a database that returns no ids: read them back
+        ids = dict(
+            SearchEntry.objects.using(using)
+            .filter(kind=pairs[0][0].kind, object_id__in=[e.object_id for e in entries])
+            .values_list("object_id", "pk")
+        )
+        for entry in entries:
+            entry.pk = ids[entry.object_id]
+    SearchKey.objects.using(using).bulk_create(
+        SearchKey(entry_id=entry.pk, kind=entry.kind, key=key[:600])
+        for entry, (_, keys) in zip(entries, pairs, strict=True)
+        for key in keys
+    )
+
+
+def rebuild(using="default", progress=None):
+    """Index every public record anew (after a load, or after synthetic data)."""
+    from processes.models import SearchEntry
+
+    with transaction.atomic(using=using):
+        _drop(SearchEntry.objects.using(using).all(), using)
+        for kind in KINDS.values():
+            batch = []
+            for record in kind.public().using(using).iterator(chunk_size=BATCH):
+                batch.append(kind.entry(record))
+                if len(batch) >= BATCH:
+                    _store(batch, using)
+                    batch = []
+            if batch:
+                _store(batch, using)
+            if progress:
+                progress(kind.plural)
+
+
+def reindex(record, using="default"):
+    """Bring one record's entry up to date: gone if the record is gone or a draft."""
+    from processes.models import SearchEntry
+
+    kind = kind_of(type(record))
+    if kind is None:
+        return
+    with transaction.atomic(using=using):
+        _drop(SearchEntry.objects.using(using).filter(kind=kind.name, object_id=record.pk), using)
+        current = kind.public().using(using).filter(pk=record.pk).first()
+        if current is not None:
+            _store([kind.entry(current)], using)
+
+
+def forget(record, using="default"):
+    from processes.models import SearchEntry
+
+    kind = kind_of(type(record))
+    if kind is not None:
+        _drop(SearchEntry.objects.using(using).filter(kind=kind.name, object_id=record.pk), using)
+
+
+def _drop(entries, using):
+    """Delete entries and their keys in two statements: derived rows need no signals,
+    and a full rebuild deletes hundreds of thousands of them."""
+    from processes.models import SearchKey
+
+    if entries.query.where:
+        ids = list(entries.values_list("pk", flat=True))
+        SearchKey.objects.using(using).filter(entry_id__in=ids)._raw_delete(using)
+        entries.model.objects.using(using).filter(pk__in=ids)._raw_delete(using)
+    else:
+        SearchKey.objects.using(using).all()._raw_delete(using)
+        entries._raw_delete(using)
+
+
+# --- querying ------------------------------------------------------------------------------
+
+
+def query_words(text):
+    return fold(text).split()[:MAX_QUERY_WORDS]
+
+
+def matching(kind, text, using="default"):
+    """Entries of ``kind`` (a name in KINDS, or None for all) in which every word of
+    ``text`` begins a word. None when ``text`` holds no word."""
+    from processes.models import SearchEntry
+
+    words = query_words(text)
+    if not words:
+        return None
+    entries = SearchEntry.objects.using(using)
+    if kind:
+        entries = entries.filter(kind=kind)
+    vendor = connections[using].vendor
+    if vendor == "postgresql":
+        return entries.filter(body__words_begin=" & ".join(f"{word}:*" for word in words))
+    if vendor == "sqlite":
+        fts = "SELECT rowid FROM processes_searchfts WHERE processes_searchfts MATCH %s"
+        return entries.filter(pk__in=RawSQL(fts, [" ".join(f'"{word}"*' for word in words)]))
+    condition = Q()
+    for word in words:
+        condition &= Q(body__startswith=word) | Q(body__contains=" " + word)
+    return entries.filter(condition)
+
+
+@TextField.register_lookup
+class WordsBegin(Lookup):
+    """PostgreSQL full-text match of a folded text column against a tsquery of prefixes,
+    written as the GIN index is (``to_tsvector('simple', body)``) so that it is used."""
+
+    lookup_name = "words_begin"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        sql = f"to_tsvector('simple', {lhs}) @@ to_tsquery('simple', {rhs})"
+        return sql, [*lhs_params, *rhs_params]
+
+
+def ranked(entries, text):
+    """``entries`` in rank order: an exact name or code, then every word in the names,
+    then the rest; each tier by folded label."""
+    from processes.models import SearchKey
+
+    folded = fold(text)
+    words = folded.split()[:MAX_QUERY_WORDS]
+    in_names = Q()
+    for word in words:
+        in_names &= Q(names__startswith=word) | Q(names__contains=" " + word)
+    return entries.annotate(
+        exact=Exists(SearchKey.objects.filter(entry=OuterRef("pk"), key=folded)),
+        tier=Case(
+            When(exact=True, then=Value(0)),
+            When(in_names, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+    ).order_by("tier", "sort_key", "object_id")
+
+
+def search(text, kind=None, limit=10):
+    """The best ``limit`` entries for ``text`` (of one kind, or of all), as a list."""
+    entries = matching(kind, text)
+    if entries is None:
+        return []
+    return list(ranked(entries, text)[:limit])
+
+
+def record_ids(kind, text):
+    """The ids of the records of ``kind`` that ``text`` finds: for a list's text box."""
+    entries = matching(kind, text)
+    if entries is None:
+        return None
+    return entries.values("object_id")
+
+
+# --- resolving typed names -----------------------------------------------------------------
+
+
+@dataclass
+class Resolution:
+    """What one typed value names: ``ids`` (one on success, several when ambiguous) and,
+    when nothing matched, up to three ``suggestions`` (entries) by similarity."""
+
+    value: str
+    ids: list
+    suggestions: list
+
+    @property
+    def resolved(self):
+        return len(self.ids) == 1
+
+
+def resolve(kind, value, allowed_ids=None):
+    """Which record of ``kind`` a person means by ``value``: an exact name, short name,
+    acronym, alias, code, slug or symbol (case, accents and punctuation aside); failing
+    that, the one record whose names hold every word typed. ``allowed_ids`` (a queryset of
+    ids) limits the records that count (published processes only, say)."""
+    from processes.models import SearchKey
+
+    folded = fold(value)
+    if not folded:
+        return Resolution(value, [], [])
+    keys = SearchKey.objects.filter(kind=kind, key=folded)
+    if allowed_ids is not None:
+        keys = keys.filter(entry__object_id__in=allowed_ids)
+    ids = sorted(set(keys.values_list("entry__object_id", flat=True)))
+    if ids:
+        return Resolution(value, ids, _entries_for(kind, ids) if len(ids) > 1 else [])
+    entries = matching(kind, value)
+    if allowed_ids is not None:
+        entries = entries.filter(object_id__in=allowed_ids)
+    named = [e for e in ranked(entries, value)[:4] if e.tier <= 1]
+    if named:
+        return Resolution(value, [e.object_id for e in named], named[:3] if len(named) > 1 else [])
+    return Resolution(value, [], did_you_mean(kind, value, allowed_ids))
+
+
+def _entries_for(kind, ids):
+    from processes.models import SearchEntry
+
+    return list(SearchEntry.objects.filter(kind=kind, object_id__in=ids).order_by("sort_key")[:3])
+
+
+def did_you_mean(kind, value, allowed_ids=None, limit=3):
+    """Up to ``limit`` entries whose names look most like ``value``: candidates share the
+    first letters of a word typed, then rank by difflib's similarity to the closest key."""
+    from processes.models import SearchEntry
+
+    folded = fold(value)
+    stems = {word[:3] for word in folded.split() if len(word) >= 2}
+    if not stems:
+        return []
+    condition = Q()
+    for stem in stems:
+        condition |= Q(names__startswith=stem) | Q(names__contains=" " + stem)
+    candidates = SearchEntry.objects.filter(condition, kind=kind)
+    if allowed_ids is not None:
+        candidates = candidates.filter(object_id__in=allowed_ids)
+    scored = []
+    for entry in candidates.prefetch_related("keys")[:500]:
+        score = max(
+            (difflib.SequenceMatcher(None, folded, key.key).ratio() for key in entry.keys.all()),
+            default=0,
+        )
+        if score >= 0.5:
+            scored.append((-score, entry.sort_key, entry))
+    return [entry for *_, entry in sorted(scored, key=lambda item: item[:2])[:limit]]
