@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 PROJECT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -301,13 +302,29 @@ def pages(scale):
         if scale == 1
         else "/matrix/?state_region=Europe&category=rcp&status=active&scope=regional"
     )
+    # Finding by name: the search page (an exact name, a word shared by thousands of
+    # records, two words, a state without accents), the pickers' suggestions, and a list
+    # filtered by a typed name rather than a slug.
+    for label, query in (
+        ("exact name", "Budapest Process"),
+        ("common word", "migration"),
+        ("two words", "regional dialogue"),
+        ("no accents", "Soderkoping"),
+        ("acronym", "IOM"),
+    ):
+        result[f"search {label}"] = f"/search/?q={quote(query)}"
+    result["suggest process"] = "/suggest/process/?q=bud"
+    result["suggest state"] = "/suggest/state/?q=cote"
+    result["/processes/ by typed name"] = (
+        "/processes/?organization=International+Organization+for+Migration"
+    )
     return result
 
 
 EXPORTS = ["processes", "states", "organizations", "participations", "events", "documents"]
 
 
-def run(database, scale, requests, reuse):
+def run(database, scale, requests, reuse, only=()):
     url = database_url(database, scale)
     env = {
         **os.environ,
@@ -324,8 +341,12 @@ def run(database, scale, requests, reuse):
     result = {"database": database, "scale": scale, "pages": {}, "exports": {}}
     try:
         for label, path in pages(scale).items():
+            if only and not any(word in label for word in only):
+                continue
             result["pages"][label] = latency(server.port, path, requests)
             print(f"  {label}: {result['pages'][label][0]:.1f} ms", flush=True)
+        if only:  # a partial run: the pages asked for, nothing else
+            return result
         # Memory must stay flat as rows grow: first a fifth of the participations (the
         # European states'), then all of them; the peaks are compared.
         subset, result["subset_peak_worker_mb"] = peak_memory_while(
@@ -365,6 +386,8 @@ def markdown(results):
         lines.append("| page | median ms | p95 ms |\n|---|---:|---:|")
         for label, (median, p95) in r["pages"].items():
             lines.append(f"| {label} | {median:.1f} | {p95:.1f} |")
+        if "page_during_export_ms" not in r:  # a partial run (--only)
+            continue
         during = r["page_during_export_ms"]
         lines.append(
             f"| filtered list while an export streams | {during[0]:.1f} | {during[1]:.1f} |"
@@ -409,12 +432,19 @@ def main():
     parser.add_argument("--scales", default="1,1000")
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--reuse", action="store_true", help="keep databases built before")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated words: measure only the pages whose label holds one "
+        "(e.g. --only search,suggest); no exports, native dumps or Datasette",
+    )
     args = parser.parse_args()
+    only = tuple(word for word in args.only.split(",") if word)
     WORK.mkdir(parents=True, exist_ok=True)
     if not shutil.which("gunicorn", path=str(BIN)):
         sys.exit("gunicorn is not installed: pip install -e '.[bench]'")
     results = [
-        run(database, int(scale), args.requests, args.reuse)
+        run(database, int(scale), args.requests, args.reuse, only)
         for database in args.databases.split(",")
         for scale in args.scales.split(",")
     ]

@@ -280,7 +280,9 @@ def group_by_role(participations):
             p.as_of or "",
         ),
     ):
-        group = groups.setdefault(participation.get_role_display(), {"items": []})
+        group = groups.setdefault(
+            participation.get_role_display(), {"items": [], "role": participation.role}
+        )
         group["items"].append(participation)
     for group in groups.values():
         cited = {tuple(c.pk for c in p.citations.all()) for p in group["items"]}

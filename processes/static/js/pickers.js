@@ -41,6 +41,16 @@
       displayMenu: "overlay",
       source: suggester(url)
     });
+    // Enter with no suggestion highlighted submits what was typed, as the plain box would
+    // (the widget itself would only keep its menu open); with one highlighted, it picks it.
+    var form = container.closest("form");
+    container.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && form && !container.querySelector(".autocomplete__option--focused")) {
+        event.preventDefault();
+        event.stopPropagation();
+        form.requestSubmit();
+      }
+    }, true);
   }
 
   function foldFiltersOnPhones() {
