@@ -738,6 +738,8 @@ class SearchEntry(models.Model):
     body = models.TextField()
 
     class Meta:
+        # Each tier of a kind's results is read in this order, LIMIT first.
+        indexes = [models.Index(fields=["kind", "sort_key", "object_id"], name="searchentry_order")]
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="searchentry_unique")
         ]

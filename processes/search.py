@@ -18,21 +18,17 @@ from dataclasses import dataclass
 
 from django.db import connections, transaction
 from django.db.models import (
-    Case,
-    Exists,
-    IntegerField,
     Lookup,
-    OuterRef,
     Q,
     TextField,
-    Value,
-    When,
 )
 from django.db.models.expressions import RawSQL
 
 from processes.folding import fold
 
 MAX_QUERY_WORDS = 10
+# Up to this many matches, SQLite reads the matching entries by key (see matching()).
+FEW_MATCHES = 2000
 BATCH = 2000
 
 
@@ -231,9 +227,10 @@ def query_words(text):
     return fold(text).split()[:MAX_QUERY_WORDS]
 
 
-def matching(kind, text, using="default"):
+def matching(kind, text, using="default", column="body"):
     """Entries of ``kind`` (a name in KINDS, or None for all) in which every word of
-    ``text`` begins a word. None when ``text`` holds no word."""
+    ``text`` begins a word of ``column`` ("body": everything searchable; "names": names,
+    codes and symbols only). None when ``text`` holds no word."""
     from processes.models import SearchEntry
 
     words = query_words(text)
@@ -244,20 +241,32 @@ def matching(kind, text, using="default"):
         entries = entries.filter(kind=kind)
     vendor = connections[using].vendor
     if vendor == "postgresql":
-        return entries.filter(body__words_begin=" & ".join(f"{word}:*" for word in words))
+        tsquery = " & ".join(f"{word}:*" for word in words)
+        return entries.filter(**{f"{column}__words_begin": tsquery})
     if vendor == "sqlite":
+        phrases = " ".join(f'"{word}"*' for word in words)
+        query = phrases if column == "body" else f"{column} : ({phrases})"
         fts = "SELECT rowid FROM processes_searchfts WHERE processes_searchfts MATCH %s"
-        return entries.filter(pk__in=RawSQL(fts, [" ".join(f'"{word}"*' for word in words)]))
+        # Few matches: read them by key, and SQLite sorts a handful. Many: let it walk the
+        # (kind, sort_key) index and test each entry against the match, stopping at the
+        # LIMIT. Both give every match; only the plan differs.
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"{fts} LIMIT %s", [query, FEW_MATCHES + 1])
+            ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) <= FEW_MATCHES:
+            return entries.filter(pk__in=ids)
+        return entries.filter(pk__in=RawSQL(fts, [query]))
     condition = Q()
     for word in words:
-        condition &= Q(body__startswith=word) | Q(body__contains=" " + word)
+        condition &= Q(**{f"{column}__startswith": word}) | Q(**{f"{column}__contains": " " + word})
     return entries.filter(condition)
 
 
 @TextField.register_lookup
 class WordsBegin(Lookup):
     """PostgreSQL full-text match of a folded text column against a tsquery of prefixes,
-    written as the GIN index is (``to_tsvector('simple', body)``) so that it is used."""
+    written as the GIN indexes are (``to_tsvector('simple', body)``, and ``names``) so that
+    they are used."""
 
     lookup_name = "words_begin"
 
@@ -268,33 +277,37 @@ class WordsBegin(Lookup):
         return sql, [*lhs_params, *rhs_params]
 
 
-def ranked(entries, text):
-    """``entries`` in rank order: an exact name or code, then every word in the names,
-    then the rest; each tier by folded label."""
-    from processes.models import SearchKey
+def search(text, kind=None, limit=10, allowed_ids=None, using="default"):
+    """The best ``limit`` entries for ``text`` (of one kind, or of all), as a list, each
+    with its ``tier``: 0 for an exact name or code, 1 when every word begins a word of the
+    names, 2 when they are found elsewhere (descriptions…); each tier in folded-label order.
+
+    Tiers are read one after another, each ordered and cut by the database, and a tier is
+    read only if the ones before it held fewer than ``limit``: a word found in thousands of
+    records costs one ordered, limited read, not a ranking of them all."""
+    from processes.models import SearchEntry, SearchKey
 
     folded = fold(text)
-    words = folded.split()[:MAX_QUERY_WORDS]
-    in_names = Q()
-    for word in words:
-        in_names &= Q(names__startswith=word) | Q(names__contains=" " + word)
-    return entries.annotate(
-        exact=Exists(SearchKey.objects.filter(entry=OuterRef("pk"), key=folded)),
-        tier=Case(
-            When(exact=True, then=Value(0)),
-            When(in_names, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        ),
-    ).order_by("tier", "sort_key", "object_id")
-
-
-def search(text, kind=None, limit=10):
-    """The best ``limit`` entries for ``text`` (of one kind, or of all), as a list."""
-    entries = matching(kind, text)
-    if entries is None:
+    if not folded.split():
         return []
-    return list(ranked(entries, text)[:limit])
+    keys = SearchKey.objects.using(using).filter(key=folded)
+    if kind:
+        keys = keys.filter(kind=kind)
+    exact = SearchEntry.objects.using(using).filter(pk__in=keys.values("entry_id"))
+    tiers = [exact, matching(kind, text, using, "names"), matching(kind, text, using)]
+    results, seen = [], []
+    for tier, entries in enumerate(tiers):
+        if len(results) >= limit:
+            break
+        if allowed_ids is not None:
+            entries = entries.filter(object_id__in=allowed_ids)
+        if seen:  # every entry of the earlier tiers: they were read in full
+            entries = entries.exclude(pk__in=seen)
+        for entry in entries.order_by("sort_key", "object_id")[: limit - len(results)]:
+            entry.tier = tier
+            results.append(entry)
+            seen.append(entry.pk)
+    return results
 
 
 def record_ids(kind, text):
@@ -338,10 +351,7 @@ def resolve(kind, value, allowed_ids=None):
     ids = sorted(set(keys.values_list("entry__object_id", flat=True)))
     if ids:
         return Resolution(value, ids, _entries_for(kind, ids) if len(ids) > 1 else [])
-    entries = matching(kind, value)
-    if allowed_ids is not None:
-        entries = entries.filter(object_id__in=allowed_ids)
-    named = [e for e in ranked(entries, value)[:4] if e.tier <= 1]
+    named = [e for e in search(value, kind, limit=4, allowed_ids=allowed_ids) if e.tier <= 1]
     if named:
         return Resolution(value, [e.object_id for e in named], named[:3] if len(named) > 1 else [])
     return Resolution(value, [], did_you_mean(kind, value, allowed_ids))

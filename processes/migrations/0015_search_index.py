@@ -7,17 +7,20 @@ from django.db import migrations, models
 # bulk inserts (loading, synthetic data) stay indexed without Python. PostgreSQL: a GIN
 # index over the same text's tsvector ('simple': the text is already folded).
 SQLITE_FTS = [
-    "CREATE VIRTUAL TABLE processes_searchfts USING fts5("
-    "body, content='processes_searchentry', content_rowid='id', tokenize='unicode61')",
+    "CREATE VIRTUAL TABLE processes_searchfts USING fts5(names, body, "
+    "content='processes_searchentry', content_rowid='id', tokenize='unicode61', "
+    "prefix='2 3 4')",
     "CREATE TRIGGER processes_searchfts_ai AFTER INSERT ON processes_searchentry BEGIN "
-    "INSERT INTO processes_searchfts(rowid, body) VALUES (new.id, new.body); END",
+    "INSERT INTO processes_searchfts(rowid, names, body) VALUES (new.id, new.names, new.body); "
+    "END",
     "CREATE TRIGGER processes_searchfts_ad AFTER DELETE ON processes_searchentry BEGIN "
-    "INSERT INTO processes_searchfts(processes_searchfts, rowid, body) "
-    "VALUES ('delete', old.id, old.body); END",
+    "INSERT INTO processes_searchfts(processes_searchfts, rowid, names, body) "
+    "VALUES ('delete', old.id, old.names, old.body); END",
     "CREATE TRIGGER processes_searchfts_au AFTER UPDATE ON processes_searchentry BEGIN "
-    "INSERT INTO processes_searchfts(processes_searchfts, rowid, body) "
-    "VALUES ('delete', old.id, old.body); "
-    "INSERT INTO processes_searchfts(rowid, body) VALUES (new.id, new.body); END",
+    "INSERT INTO processes_searchfts(processes_searchfts, rowid, names, body) "
+    "VALUES ('delete', old.id, old.names, old.body); "
+    "INSERT INTO processes_searchfts(rowid, names, body) VALUES (new.id, new.names, new.body); "
+    "END",
 ]
 SQLITE_FTS_DROP = [
     "DROP TRIGGER IF EXISTS processes_searchfts_ai",
@@ -28,8 +31,13 @@ SQLITE_FTS_DROP = [
 POSTGRES_FTS = [
     "CREATE INDEX processes_searchentry_fts ON processes_searchentry "
     "USING gin (to_tsvector('simple', body))",
+    "CREATE INDEX processes_searchentry_fts_names ON processes_searchentry "
+    "USING gin (to_tsvector('simple', names))",
 ]
-POSTGRES_FTS_DROP = ["DROP INDEX IF EXISTS processes_searchentry_fts"]
+POSTGRES_FTS_DROP = [
+    "DROP INDEX IF EXISTS processes_searchentry_fts",
+    "DROP INDEX IF EXISTS processes_searchentry_fts_names",
+]
 
 
 def _run(statements_by_vendor):
@@ -60,6 +68,7 @@ class Migration(migrations.Migration):
                 ('body', models.TextField()),
             ],
             options={
+                'indexes': [models.Index(fields=['kind', 'sort_key', 'object_id'], name='searchentry_order')],
                 'constraints': [models.UniqueConstraint(fields=('kind', 'object_id'), name='searchentry_unique')],
             },
         ),
