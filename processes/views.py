@@ -309,10 +309,28 @@ def group_claims(claims):
 # --- states ----------------------------------------------------------------------------------
 
 
-class MemberStateListView(FilteredListView):
+class RolesInChosenProcessesMixin:
+    """A list of participants (states or organizations) that, filtered by process (and
+    role), shows in each row the participant's roles in those processes."""
+
+    participant = ""  # the participation's field pointing at the listed model
+
+    def annotate_rows(self, rows):
+        data = self.filterset.form.cleaned_data
+        if not data.get("process"):
+            return False
+        participations = participation_subquery(
+            processes=data["process"], roles=data.get("role")
+        ).filter(**{f"{self.participant}__in": rows})
+        attach_roles(rows, participations, f"{self.participant}_id")
+        return True
+
+
+class MemberStateListView(RolesInChosenProcessesMixin, FilteredListView):
     """/states/: states and territories, with what they take part in."""
 
     model = MemberState
+    participant = "state"
     filterset_class = MemberStateFilter
     template_name = "processes/state_list.html"
     noun_plural = "states and territories"
@@ -325,17 +343,6 @@ class MemberStateListView(FilteredListView):
         Facet("kind", "Kind", "kind", dict(StateKind.choices)),
         Facet("role", "Role", "role", dict(Role.choices), through=public_participations("state")),
     )
-
-    def annotate_rows(self, rows):
-        """Filtered by process (and role): each state shows its roles in those processes."""
-        data = self.filterset.form.cleaned_data
-        if data.get("process"):
-            participations = participation_subquery(
-                processes=data["process"], roles=data.get("role")
-            ).filter(state__in=rows)
-            attach_roles(rows, participations, "state_id")
-            return True
-        return False
 
 
 class MemberStateExportView(MemberStateListView):
@@ -386,10 +393,11 @@ class MemberStateDetailView(FirstRowsMixin, DetailView):
 # --- organizations ---------------------------------------------------------------------------
 
 
-class OrganizationListView(FilteredListView):
+class OrganizationListView(RolesInChosenProcessesMixin, FilteredListView):
     """/organizations/: the organizations that run, join or support processes."""
 
     model = Organization
+    participant = "organization"
     filterset_class = OrganizationFilter
     template_name = "processes/organization_list.html"
     noun_plural = "organizations"
@@ -407,17 +415,6 @@ class OrganizationListView(FilteredListView):
             through=public_participations("organization"),
         ),
     )
-
-    def annotate_rows(self, rows):
-        """Filtered by process (and role): each organization shows its roles in them."""
-        data = self.filterset.form.cleaned_data
-        if data.get("process"):
-            participations = participation_subquery(
-                processes=data["process"], roles=data.get("role")
-            ).filter(organization__in=rows)
-            attach_roles(rows, participations, "organization_id")
-            return True
-        return False
 
 
 class OrganizationExportView(OrganizationListView):
