@@ -134,8 +134,7 @@ class Source(models.Model):
     title_supplied = models.BooleanField(
         "title supplied by the catalogue",
         default=False,
-        help_text="The document states no title: the title and short title are ours, in "
-        "brackets.",
+        help_text="The document states no title: the title and short title are ours, in brackets.",
     )
     short_title = models.CharField(
         max_length=200,
@@ -165,11 +164,11 @@ class Source(models.Model):
     def __str__(self):
         return f"{self.file_name}: {self.title}"
 
-    def natural_key(self):
-        return (self.file_name,)
-
     def get_absolute_url(self):
         return reverse("processes:source-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.file_name,)
 
     def section_for(self, locator):
         """The section (a dict of ``sections``) a citation locator points into, or None.
@@ -217,6 +216,12 @@ class Citation(models.Model):
     def __str__(self):
         return f"{self.source.file_name}, {self.locator}"
 
+    def get_absolute_url(self):
+        """The source's page, at the section the locator points into."""
+        section = self.section
+        url = self.source.get_absolute_url()
+        return f"{url}#{section['anchor']}" if section else url
+
     @property
     def section(self):
         return self.source.section_for(self.locator)
@@ -225,12 +230,6 @@ class Citation(models.Model):
     def label(self):
         """How the public site names this place: "Issue Brief #3 (2017), Annex, timeline"."""
         return f"{self.source.short_title}, {self.locator}"
-
-    def get_absolute_url(self):
-        """The source's page, at the section the locator points into."""
-        section = self.section
-        url = self.source.get_absolute_url()
-        return f"{url}#{section['anchor']}" if section else url
 
     def natural_key(self):
         return (self.source.file_name, self.locator)
