@@ -31,6 +31,8 @@ PAGES = {
     "/events/2017-04-idm-workshop-new-york/": 8,
     "/documents/": 7,
     "/documents/iamm/": 11,
+    "/sources/": 1,
+    "/sources/paper-on-inter-state-consultation-mechanisms/": 2,
     "/timeline/": 1,
     "/timeline/?kind=workshop&year_from=2000": 1,
     "/matrix/": 2,
