@@ -4,6 +4,8 @@ their sections and annexes (which citation locators point into)."""
 from django.db import migrations, models
 
 
+# The slug is added without an index and made unique afterwards: on PostgreSQL, altering
+# an indexed SlugField to unique would create its "_like" index a second time.
 def placeholder_slugs(apps, schema_editor):
     # Rows loaded before this migration need distinct slugs before the column turns unique;
     # load_catalogue then writes the real ones from fixtures/sources.json.
@@ -27,7 +29,7 @@ class Migration(migrations.Migration):
                 choices=[
                     ("web_page", "Web page"),
                     ("issue_brief", "Issue brief"),
-                    ("report", "Workshop report"),
+                    ("report", "Report"),
                     ("concept_note", "Concept note"),
                     ("paper", "Paper"),
                 ],
@@ -81,7 +83,7 @@ class Migration(migrations.Migration):
                 choices=[
                     ("web_page", "Web page"),
                     ("issue_brief", "Issue brief"),
-                    ("report", "Workshop report"),
+                    ("report", "Report"),
                     ("concept_note", "Concept note"),
                     ("paper", "Paper"),
                 ],
@@ -115,7 +117,7 @@ class Migration(migrations.Migration):
             model_name="source",
             name="slug",
             field=models.SlugField(
-                default="", help_text="Its page: /sources/<slug>/.", max_length=100
+                db_index=False, default="", help_text="Its page: /sources/<slug>/.", max_length=100
             ),
         ),
         migrations.AddField(
