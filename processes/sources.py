@@ -133,9 +133,10 @@ def participant_coverage(participations):
     order = {value: index for index, (value, _) in enumerate(Role.choices)}
     groups = {}
     for participation in participations:
-        for citation in participation.citations.all():
+        # A participation no source place is given for still counts, under "None".
+        for citation in list(participation.citations.all()) or [None]:
             group = groups.setdefault(
-                (citation.pk, participation.as_of),
+                (citation.pk if citation else None, participation.as_of),
                 {"roles": set(), "citation": citation, "as_of": participation.as_of},
             )
             group["roles"].add(participation.role)
@@ -147,8 +148,9 @@ def participant_coverage(participations):
     statements.sort(
         key=lambda s: (
             -(s["as_of"].toordinal() if s["as_of"] else 0),
-            s["citation"].source_id,
-            s["citation"].locator,
+            s["citation"] is None,
+            s["citation"].source_id if s["citation"] else 0,
+            s["citation"].locator if s["citation"] else "",
         )
     )
     return statements

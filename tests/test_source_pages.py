@@ -161,6 +161,9 @@ def test_coverage_is_worded_from_the_data(client, catalogue):
         f'Members and secretariat as listed in <a href="{citation.get_absolute_url()}">'
         f"Annex Q, row 9</a> of {citation.source.short_title}, as of 4 March 2011." in text
     )
+    make_participation(process=process, role="observer")
+    text = html.unescape(page(client, process.get_absolute_url()))
+    assert "Observers recorded with no cited source (no date stated)." in text
 
 
 def test_a_state_or_organization_no_source_lists_says_so(client, catalogue):
