@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from processes.folding import fold
 from processes.models import Citation, Source
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +65,25 @@ def test_an_untitled_source_is_labelled_as_ours(catalogue):
     for source in Source.objects.all():
         bracketed = source.short_title.startswith("[") and source.short_title.endswith("]")
         assert bracketed == source.title_supplied, source.slug
+
+
+def word_runs(text, length=12):
+    words = fold(text).split()
+    return {tuple(words[i : i + length]) for i in range(len(words) - length + 1)}
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside the checkout")
+def test_what_a_source_covers_is_in_our_own_words(catalogue):
+    for source in Source.objects.all():
+        raw = (SEEDS / source.file_name).read_text(encoding="utf-8")
+        copied = word_runs(source.description) & (word_runs(raw) | word_runs(folded(raw, "")))
+        assert not copied, (source.slug, copied)
+
+
+def test_public_source_text_names_no_file_or_field(catalogue):
+    for source in Source.objects.all():
+        public = " ".join(
+            [source.title, source.short_title, source.description]
+            + [section["label"] for section in source.sections]
+        )
+        assert not re.search(r"\.txt|\b00[0-4]\b|seed|file_name|locator", public), source.slug
