@@ -195,6 +195,6 @@ def test_citations_export_with_their_source(curator_client, catalogue):
         {"action": "export_as_csv", "_selected_action": [citation.pk]},
     )
     assert read_csv(response) == [
-        ["source", "locator"],
-        [citation.source.file_name, citation.locator],
+        ["source", "locator", "quotation"],
+        [citation.source.file_name, citation.locator, citation.quotation],
     ]
