@@ -56,8 +56,8 @@ COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "c
 
 @admin.register(Source)
 class SourceAdmin(CatalogueAdmin):
-    list_display = ["file_name", "title", "author", "published", "citation_count"]
-    search_fields = ["file_name", "title", "author"]
+    list_display = ["file_name", "short_title", "kind", "published", "citation_count"]
+    search_fields = ["file_name", "title", "short_title", "author", "publisher"]
     ordering = ["file_name"]
 
     def get_queryset(self, request):

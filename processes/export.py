@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import CharField, F, Func, OuterRef, Subquery, TextField, Value
+from django.db.models import CharField, Exists, F, Func, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Cast, Concat
 
 EXPORT_BATCH = 5000
@@ -146,6 +146,14 @@ def citations_of(path):
             "locator",
         )
     )
+
+
+def citation_sources_of(path):
+    """The titles of the sources the row cites, each once, "title; …", in source order."""
+    from processes.models import Citation, Source
+
+    cited = Citation.objects.filter(source=OuterRef("pk"), **{path: OuterRef(OuterRef("pk"))})
+    return CsvText(joined(Source.objects.filter(Exists(cited)), F("title"), "file_name"))
 
 
 def url(prefix, expression):

@@ -5,6 +5,7 @@ fixture files read well in a diff and load into an empty database in any order.
 """
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -102,17 +103,57 @@ class SourceManager(models.Manager):
         return self.get(file_name=file_name)
 
 
+class SourceKind(models.TextChoices):
+    """What kind of document a source is, as it presents itself."""
+
+    WEB_PAGE = "web_page", "Web page"
+    ISSUE_BRIEF = "issue_brief", "Issue brief"
+    REPORT = "report", "Report"
+    CONCEPT_NOTE = "concept_note", "Concept note"
+    PAPER = "paper", "Paper"
+
+
+# A page reference in front of a locator ("p. 45, Migrants and vulnerability"): the section
+# is named after it.
+_PAGE_PREFIX = re.compile(r"^p\. \d+, ")
+
+
 class Source(models.Model):
-    """One of the documents the catalogue is built from (the files in shared/seeds)."""
+    """One of the documents the catalogue is built from (the files in shared/seeds).
+
+    ``sections`` lists its sections and annexes in document order, each a dict with an
+    ``anchor`` (the id on the source page), a ``label``, a ``kind`` ("section" or "annex")
+    and the ``locators`` it holds: the beginnings of the citation locators that point
+    into it (after any leading page reference). A citation finds its section from its
+    locator alone, so rendering one needs no query beyond its source.
+    """
 
     file_name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, help_text="Its page: /sources/<slug>/.")
     title = models.CharField(max_length=500)
+    title_supplied = models.BooleanField(
+        "title supplied by the catalogue",
+        default=False,
+        help_text="The document states no title: the title and short title are ours, in brackets.",
+    )
+    short_title = models.CharField(
+        max_length=200,
+        help_text="How citations name it, from the document's own wording, or a bracketed "
+        "label of ours where it has none.",
+    )
+    kind = models.CharField(max_length=20, choices=SourceKind.choices, blank=True)
     author = models.CharField(max_length=300, blank=True)
+    publisher = models.CharField(
+        max_length=300, blank=True, help_text="As the document states it; empty if it does not."
+    )
     published = models.CharField(
         max_length=100, blank=True, help_text="Publication date or year as the source gives it."
     )
     url = models.URLField(max_length=500, blank=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True, help_text="What it covers, in our own words (shown on its public page)."
+    )
+    sections = models.JSONField(default=list, blank=True)
 
     objects = SourceManager()
     history = CatalogueHistory()
@@ -123,8 +164,24 @@ class Source(models.Model):
     def __str__(self):
         return f"{self.file_name}: {self.title}"
 
+    def get_absolute_url(self):
+        return reverse("processes:source-detail", args=[self.slug])
+
     def natural_key(self):
         return (self.file_name,)
+
+    def section_for(self, locator):
+        """The section (a dict of ``sections``) a citation locator points into, or None.
+
+        The longest matching beginning wins, so "Section II," is not taken for "Section I,".
+        """
+        place = _PAGE_PREFIX.sub("", locator)
+        best, best_length = None, -1
+        for section in self.sections or ():
+            for start in section.get("locators", ()):
+                if place.startswith(start) and len(start) > best_length:
+                    best, best_length = section, len(start)
+        return best
 
 
 class CitationManager(models.Manager):
@@ -158,6 +215,21 @@ class Citation(models.Model):
 
     def __str__(self):
         return f"{self.source.file_name}, {self.locator}"
+
+    def get_absolute_url(self):
+        """The source's page, at the section the locator points into."""
+        section = self.section
+        url = self.source.get_absolute_url()
+        return f"{url}#{section['anchor']}" if section else url
+
+    @property
+    def section(self):
+        return self.source.section_for(self.locator)
+
+    @property
+    def label(self):
+        """How the public site names this place: "Issue Brief #3 (2017), Annex, timeline"."""
+        return f"{self.source.short_title}, {self.locator}"
 
     def natural_key(self):
         return (self.source.file_name, self.locator)

@@ -250,9 +250,15 @@ def matching(kind, text, using="default", column="body"):
         # Few matches: read them by key, and SQLite sorts a handful. Many: let it walk the
         # (kind, sort_key) index and test each entry against the match, stopping at the
         # LIMIT. Both give every match; only the plan differs.
-        with connections[using].cursor() as cursor:
-            cursor.execute(f"{fts} LIMIT %s", [query, FEW_MATCHES + 1])
-            ids = [row[0] for row in cursor.fetchall()]
+        # That look is part of choosing the plan, as a planner's statistics are: it runs on
+        # the driver's own connection (as time_limit's settings do), so that both databases
+        # log the same queries and the pinned query counts hold on each.
+        connection = connections[using]
+        connection.ensure_connection()
+        rows = connection.connection.execute(
+            f"{fts.replace('%s', '?')} LIMIT ?", [query, FEW_MATCHES + 1]
+        ).fetchall()
+        ids = [row[0] for row in rows]
         if len(ids) <= FEW_MATCHES:
             return entries.filter(pk__in=ids)
         return entries.filter(pk__in=RawSQL(fts, [query]))

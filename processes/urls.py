@@ -31,6 +31,8 @@ urlpatterns = [
     path("matrix/export.csv", views.MatrixExportView.as_view(), name="matrix-export"),
     path("matrix/overlap/", views.OverlapView.as_view(), name="overlap"),
     path("matrix/overlap.csv", views.OverlapExportView.as_view(), name="overlap-export"),
+    path("sources/", views.SourceListView.as_view(), name="source-list"),
+    path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
     path("participations/", views.ParticipationListView.as_view(), name="participation-list"),
     path(
         "participations/export.csv",

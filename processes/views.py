@@ -1,13 +1,14 @@
 """Public pages of the processes app: thin generic views over published querysets."""
 
+import re
 from collections import OrderedDict
 
-from django.db.models import Case, Count, F, OuterRef, Prefetch, Subquery, Value, When
+from django.db.models import Case, Count, F, Max, Min, OuterRef, Prefetch, Subquery, Value, When
 from django.db.models.functions import Lower
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views import View
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from processes import search
 from processes.browsing import (
@@ -21,6 +22,7 @@ from processes.export import (
     Col,
     CsvText,
     JsonListJoined,
+    citation_sources_of,
     citations_of,
     joined,
     text,
@@ -46,11 +48,13 @@ from processes.models import (
     Region,
     Role,
     Scope,
+    Source,
     StateAlias,
     StateKind,
     Status,
     Topic,
 )
+from processes.sources import citing_counts, participant_coverage, with_citing_counts
 from timeline.models import Document, Event
 
 # --- CSV columns: stable names, documented in docs/csv.md ------------------------------------
@@ -79,6 +83,7 @@ PROCESS_COLUMNS = (
     Col("description", text("description")),
     Col("url", url("/processes/", F("slug")), is_url=True),
     Col("citations", citations_of("processes")),
+    Col("citation_sources", citation_sources_of("processes")),
 )
 
 STATE_COLUMNS = (
@@ -126,6 +131,7 @@ PARTICIPATION_COLUMNS = (
     Col("note", text("note")),
     Col("process_url", url("/processes/", F("process__slug")), is_url=True),
     Col("citations", citations_of("participations")),
+    Col("citation_sources", citation_sources_of("participations")),
 )
 
 
@@ -141,6 +147,11 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # The events' count and the years they span, in the one query that counts them.
+        events = Event.objects.published().aggregate(
+            n=Count("pk"), first=Min("start_date"), last=Max("start_date")
+        )
+        context["event_years"] = events
         context["counts"] = [
             ("Processes", Process.objects.published().count(), "processes:process-list"),
             ("States and territories", MemberState.objects.count(), "processes:state-list"),
@@ -150,7 +161,7 @@ class HomeView(TemplateView):
                 Participation.objects.published().count(),
                 "processes:participation-list",
             ),
-            ("Events", Event.objects.published().count(), "timeline:event-list"),
+            ("Events", events["n"], "timeline:event-list"),
             ("Documents", Document.objects.published().count(), "timeline:document-list"),
         ]
         category_counts = dict(
@@ -159,7 +170,7 @@ class HomeView(TemplateView):
         context["categories"] = [
             (value, label, category_counts.get(value, 0)) for value, label in Category.choices
         ]
-        context["latest_events"] = (
+        context["latest_events"] = list(
             Event.objects.published().exclude(start_date=None).order_by("-start_date", "title")[:8]
         )
         return context
@@ -245,6 +256,7 @@ class ProcessDetailView(DetailView):
         context["participants_by_role"] = group_by_role(self.object.participations.all())
         context["disputes"] = group_claims(self.object.claims.all())
         context["timeline"] = process_timeline(self.object)
+        context["coverage"] = participant_coverage(self.object.participations.all())
         return context
 
 
@@ -442,6 +454,60 @@ class OrganizationDetailView(FirstRowsMixin, DetailView):
                 first_rows("documents", Document.objects.published().for_list()),
             )
         )
+
+
+# --- sources ---------------------------------------------------------------------------------
+
+
+def natural_order(text):
+    """A sort key that puts "row 2" before "row 10" and "p. 9" before "p. 11"."""
+    return [
+        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text)
+    ]
+
+
+class SourceListView(ListView):
+    """/sources/: the documents the catalogue is built from, and how much cites each."""
+
+    template_name = "processes/source_list.html"
+    context_object_name = "sources"
+
+    def get_queryset(self):
+        return with_citing_counts(Source.objects.all())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = [(source, citing_counts(source)) for source in context["sources"]]
+        return context
+
+
+class SourceDetailView(DetailView):
+    """/sources/<slug>/: one source, its sections and annexes, and the places cited in each."""
+
+    template_name = "processes/source_detail.html"
+    context_object_name = "source"
+
+    def get_queryset(self):
+        return with_citing_counts(Source.objects.all())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        source = self.object
+        # The source is already read: the citations need no join back to it.
+        citations = sorted(source.citations.all(), key=lambda c: natural_order(c.locator))
+        by_anchor = {}
+        for citation in citations:
+            citation.source = source
+            section = citation.section
+            by_anchor.setdefault(section["anchor"] if section else None, []).append(citation)
+        context["sections"] = [
+            {**section, "citations": by_anchor.get(section["anchor"], [])}
+            for section in source.sections
+        ]
+        context["unplaced"] = by_anchor.get(None, [])
+        context["counts"] = citing_counts(source)
+        context["citation_total"] = len(citations)
+        return context
 
 
 # --- participations --------------------------------------------------------------------------

@@ -21,7 +21,12 @@ def _n():
 
 def make_source(**fields):
     n = _n()
-    defaults = {"file_name": f"source_{n}.txt", "title": f"Source {n}"}
+    defaults = {
+        "file_name": f"source_{n}.txt",
+        "slug": f"source-{n}",
+        "title": f"Source {n}",
+        "short_title": f"Source {n}",
+    }
     return Source.objects.create(**{**defaults, **fields})
 
 

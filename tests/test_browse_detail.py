@@ -21,7 +21,7 @@ def test_process_page_groups_participants_by_role(client, catalogue):
     ]
     page = response.content.decode()
     assert "as of 2005-05-19" in page
-    assert "004_ff92d326d034ca55.txt, Annex A, row 2" in page
+    assert "[Paper on inter-state consultation mechanisms], Annex A, row 2" in page
 
 
 def test_process_page_shows_events_in_order_and_documents(client, catalogue):

@@ -263,4 +263,4 @@ def test_gcim_founding_year_disagreement_is_kept(catalogue):
 def test_disagreements_show_on_the_process_page(client, catalogue):
     page = client.get("/processes/budapest-process/").content.decode()
     assert "sources disagree" in page
-    assert "001_3b9172660188b768.txt, Annex, timeline, 1993" in page
+    assert "Issue Brief #3 (2017), Annex, timeline, 1993" in page

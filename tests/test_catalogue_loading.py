@@ -14,7 +14,10 @@ from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
 
-SOURCE = {"model": "processes.source", "fields": {"file_name": "test-source.txt", "title": "S"}}
+SOURCE = {
+    "model": "processes.source",
+    "fields": {"file_name": "test-source.txt", "slug": "s", "title": "S", "short_title": "S"},
+}
 CITATION = {
     "model": "processes.citation",
     "fields": {"source": ["test-source.txt"], "locator": "Annex A"},

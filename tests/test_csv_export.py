@@ -23,7 +23,8 @@ def read_csv(response):
 
 PROCESS_HEADER = (
     "slug,name,short_name,scope,category,status,year_established,year_ended,regions,"
-    "region_label,topics,websites,stated_member_total,parent_slug,description,url,citations"
+    "region_label,topics,websites,stated_member_total,parent_slug,description,url,citations,"
+    "citation_sources"
 )
 
 

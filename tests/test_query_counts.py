@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 PAGES = {
     "/": 8,
-    "/search/?q=migration": 5,
+    # Per kind, the exact-name tier, then the names tier, then the rest, each read only if
+    # the tiers before it held fewer than a page (search.search): more rows fill them sooner.
+    "/search/?q=migration": 11,
     "/processes/": 13,
     # One more than unfiltered pages of its kind: the chosen participant's roles per row.
     "/processes/?region=Asia&category=rcp&organization=iom": 20,
@@ -35,7 +37,9 @@ PAGES = {
     "/events/2017-04-idm-workshop-new-york/": 8,
     "/documents/": 7,
     "/documents/iamm/": 11,
-    "/suggest/process/?q=budap": 1,
+    "/suggest/process/?q=budap": 3,
+    "/sources/": 1,
+    "/sources/paper-on-inter-state-consultation-mechanisms/": 2,
     "/timeline/": 1,
     "/timeline/?kind=workshop&year_from=2000": 1,
     "/matrix/": 2,

@@ -4,7 +4,15 @@ from django.db.models import F, OuterRef, Prefetch
 from django.views.generic import DetailView
 
 from processes.browsing import Facet, FilteredListView
-from processes.export import Col, DateDisplay, citations_of, joined, text, url
+from processes.export import (
+    Col,
+    DateDisplay,
+    citation_sources_of,
+    citations_of,
+    joined,
+    text,
+    url,
+)
 from processes.models import Category, Organization, Process
 from timeline.filters import DocumentFilter, EventFilter
 from timeline.layout import YEAR_WIDTH, lay_out
@@ -37,6 +45,7 @@ EVENT_COLUMNS = (
     Col("description", text("description")),
     Col("url", url("/events/", F("slug")), is_url=True),
     Col("citations", citations_of("events")),
+    Col("citation_sources", citation_sources_of("events")),
 )
 
 DOCUMENT_COLUMNS = (
@@ -54,6 +63,7 @@ DOCUMENT_COLUMNS = (
     Col("summary", text("summary")),
     Col("url", url("/documents/", F("slug")), is_url=True),
     Col("citations", citations_of("documents")),
+    Col("citation_sources", citation_sources_of("documents")),
 )
 
 

@@ -51,7 +51,7 @@ def _run(statements_by_vendor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('processes', '0011_citation_quotation'),
+        ('processes', '0014_source_pages'),
     ]
 
     operations = [

@@ -25,6 +25,9 @@ MAIN_PAGES = [
     "/events/",
     "/events/2017-04-idm-workshop-new-york/",
     "/documents/iamm/",
+    "/organizations/iom/",
+    "/sources/",
+    "/sources/issue-brief-3/",
     "/timeline/",
     "/matrix/?category=rcp",
     "/matrix/overlap/?process=manila-process&process=apc",
@@ -145,3 +148,26 @@ def test_matrix_symbol_overlap_and_csv_agree_with_the_grid(page, site_url):
     page.goto(site_url + "/matrix/overlap/?process=manila-process&process=apc")
     shared = page.locator("#shared-heading ~ ul li").all_inner_texts()
     assert "Japan" in shared and "Afghanistan" not in shared
+
+
+def test_a_citation_link_opens_the_source_at_the_quoted_place(page, site_url):
+    page.goto(site_url + "/processes/budapest-process/")
+    link = page.locator("#coverage a").first
+    locator = link.inner_text()
+    link.click()
+    page.wait_for_url("**/sources/**#*")
+    anchor = page.url.split("#", 1)[1]
+    section = page.locator(f"li[id='{anchor}']")
+    assert section.is_visible()
+    assert page.evaluate("document.querySelector(':target').id") == anchor
+    place = section.locator("li", has_text=locator)
+    assert "“" in place.locator(".quotation").inner_text()
+
+
+def test_folded_sources_open_on_a_click(page, site_url):
+    page.goto(site_url + "/organizations/iom/")
+    group = page.locator(".cite-groups details").first
+    quotation = group.locator(".quotation").first
+    assert not quotation.is_visible()
+    group.locator("summary").click()
+    assert quotation.is_visible()

@@ -1,0 +1,156 @@
+"""What the catalogue draws from each source, and what it knows of each process.
+
+Counts of the public records citing a source are computed in one query (one subquery per
+kind of record); coverage statements are worded from data already on the page.
+"""
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from processes.models import (
+    Organization,
+    Participation,
+    Process,
+    ProcessClaim,
+    Publication,
+    Role,
+)
+
+# The kinds of record that cite sources, in the order a source page lists them:
+# (annotation name, label, queryset factory, path from the record to its source).
+CITING_KINDS = (
+    ("processes_citing", "Processes", lambda: Process.objects.published(), "citations__source"),
+    (
+        "participations_citing",
+        "Participations",
+        lambda: Participation.objects.published(),
+        "citations__source",
+    ),
+    (
+        "organizations_citing",
+        "Organizations",
+        lambda: Organization.objects.all(),
+        "citations__source",
+    ),
+    ("events_citing", "Events", lambda: _timeline().Event.objects.published(), "citations__source"),
+    (
+        "documents_citing",
+        "Documents",
+        lambda: _timeline().Document.objects.published(),
+        "citations__source",
+    ),
+    (
+        "document_parts_citing",
+        "Document parts",
+        lambda: _timeline().DocumentPart.objects.filter(
+            document__publication=Publication.PUBLISHED
+        ),
+        "citation__source",
+    ),
+    (
+        "process_claims_citing",
+        "Disputed facts about processes",
+        lambda: ProcessClaim.objects.filter(process__publication=Publication.PUBLISHED),
+        "citation__source",
+    ),
+    (
+        "event_claims_citing",
+        "Disputed facts about events",
+        lambda: _timeline().EventClaim.objects.filter(event__publication=Publication.PUBLISHED),
+        "citation__source",
+    ),
+    (
+        "document_claims_citing",
+        "Disputed facts about documents",
+        lambda: _timeline().DocumentClaim.objects.filter(
+            document__publication=Publication.PUBLISHED
+        ),
+        "citation__source",
+    ),
+)
+
+
+def _timeline():
+    # The timeline app's models cite the processes app's sources; imported late so that
+    # neither models module imports the other.
+    from timeline import models
+
+    return models
+
+
+def with_citing_counts(sources):
+    """``sources`` annotated with how many public records of each kind cite them."""
+    annotations = {}
+    for name, _label, records, path in CITING_KINDS:
+        counted = (
+            records()
+            .filter(**{path: OuterRef("pk")})
+            .order_by()
+            .values(path)
+            .annotate(n=Count("pk", distinct=True))
+            .values("n")
+        )
+        annotations[name] = Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+    return sources.annotate(**annotations)
+
+
+def citing_counts(source):
+    """[(label, count), …] for the kinds of record that cite ``source`` (annotated by
+    ``with_citing_counts``), leaving out kinds that do not."""
+    counts = [(label, getattr(source, name)) for name, label, _r, _p in CITING_KINDS]
+    return [(label, n) for label, n in counts if n]
+
+
+# How a coverage statement names the participants in each role.
+ROLE_PLURALS = {
+    Role.MEMBER: "members",
+    Role.OBSERVER: "observers",
+    Role.PARTNER: "partners",
+    Role.OBSERVER_OR_PARTNER: "observers or partners",
+    Role.INTERESTED_STATE: "interested states",
+    Role.CHAIR: "chair",
+    Role.VICE_CHAIR: "vice-chair",
+    Role.CO_CHAIR: "co-chairs",
+    Role.PRESIDENCY_PRO_TEMPORE: "presidency pro tempore",
+    Role.SECRETARIAT: "secretariat",
+    Role.TECHNICAL_SUPPORT: "facilitator or technical support",
+    Role.PARTICIPANT: "participants",
+}
+
+
+def _joined(words):
+    words = list(words)
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def participant_coverage(participations):
+    """What the catalogue knows of a process's participants, and as of when: one entry
+    per place a source lists them, ``{"roles": "Members, observers and secretariat",
+    "citation": …, "as_of": date or None}``, the latest as-of date first. Reads only
+    prefetched participations and citations. Empty when the sources name no participant."""
+    order = {value: index for index, (value, _) in enumerate(Role.choices)}
+    groups = {}
+    for participation in participations:
+        # A participation no source place is given for still counts, under "None".
+        for citation in list(participation.citations.all()) or [None]:
+            group = groups.setdefault(
+                (citation.pk if citation else None, participation.as_of),
+                {"roles": set(), "citation": citation, "as_of": participation.as_of},
+            )
+            group["roles"].add(participation.role)
+    statements = []
+    for group in groups.values():
+        roles = sorted(group["roles"], key=lambda r: order.get(r, 99))
+        wording = _joined(ROLE_PLURALS.get(r, r) for r in roles)
+        statements.append({**group, "roles": wording[:1].upper() + wording[1:]})
+    statements.sort(
+        key=lambda s: (
+            -(s["as_of"].toordinal() if s["as_of"] else 0),
+            s["citation"] is None,
+            s["citation"].source_id if s["citation"] else 0,
+            s["citation"].locator if s["citation"] else "",
+        )
+    )
+    return statements
