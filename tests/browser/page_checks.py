@@ -133,10 +133,14 @@ def java():
 
 def vnu_errors(site_url, pages):
     """{page type: [error message, …]} from the Nu HTML Checker on each page as served."""
+    return vnu_check({name: fetch(site_url + path)[1] for name, path in pages.items()})
+
+
+def vnu_check(documents):
+    """{name: [error message, …]} from the Nu HTML Checker for {name: HTML}, in one run."""
     with tempfile.TemporaryDirectory() as folder:
         files = {}
-        for index, (name, path) in enumerate(pages.items()):
-            _status, html = fetch(site_url + path)
+        for index, (name, html) in enumerate(documents.items()):
             target = Path(folder) / f"page{index}.html"
             target.write_text(html, encoding="utf-8")
             files[str(target)] = name
@@ -147,7 +151,7 @@ def vnu_errors(site_url, pages):
             check=False,
         )
         report = json.loads(run.stdout)
-    errors = {name: [] for name in pages}
+    errors = {name: [] for name in documents}
     for message in report["messages"]:
         if message.get("type") == "error":
             name = files.get(message.get("url", "").removeprefix("file:"), "?")

@@ -15,6 +15,7 @@ from tests.browser.page_checks import (
     axe_violations,
     crawl,
     java,
+    vnu_check,
     vnu_errors,
 )
 from tests.browser.site_server import catalogue_site
@@ -34,6 +35,15 @@ def crawled(production_site):
     return crawl(production_site)
 
 
+def _need_the_checker():
+    """Skip where vnu.jar or Java is missing, except in CI, which installs both."""
+    if not (VNU_JAR.exists() and java()):
+        message = "vnu.jar (npm ci in tests/tools) or java is missing"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
 def test_a_link_reaches_one_page_of_every_public_page_type(crawled):
     pages, missing = crawled
     assert missing == set(), f"no link leads to: {sorted(missing)}"
@@ -41,17 +51,29 @@ def test_a_link_reaches_one_page_of_every_public_page_type(crawled):
 
 
 def test_the_nu_html_checker_finds_no_error_on_any_page_type(production_site, crawled):
-    if not (VNU_JAR.exists() and java()):
-        message = "vnu.jar (npm ci in tests/tools) or java is missing"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    _need_the_checker()
     pages, _missing = crawled
     errors = vnu_errors(production_site, pages)
     # Every page type was checked: a page the checker could not read would be missing.
     assert set(pages) <= set(errors)
     found = {name: messages for name, messages in errors.items() if messages}
     assert found == {}
+
+
+def test_the_nu_html_checker_finds_no_error_on_the_error_pages(rf):
+    """The error pages no crawl reaches, rendered as their handlers render them."""
+    _need_the_checker()
+    from django.template.loader import render_to_string
+
+    request = rf.get("/somewhere/")
+    documents = {
+        name: render_to_string(f"{name}.html", {"request_path": "/somewhere/"}, request=request)
+        for name in ("400", "403", "403_csrf", "404", "429")
+    }
+    documents["500"] = render_to_string("500.html")  # rendered with no request at all
+    errors = vnu_check(documents)
+    assert set(documents) <= set(errors)
+    assert {name: messages for name, messages in errors.items() if messages} == {}
 
 
 @pytest.mark.parametrize("device", VIEWPORTS)
@@ -190,3 +212,52 @@ def test_on_a_phone_the_first_result_of_a_list_shows_in_the_first_screen(
     lists = {name: top for name, top in tops.items() if name.endswith("-list") and top is not None}
     assert len(lists) >= 5
     assert {name: top for name, top in lists.items() if top > VIEWPORTS["phone"]["height"]} == {}
+
+
+# --- focus -------------------------------------------------------------------------------
+
+FOCUS_STYLE = """() => {
+  const el = document.activeElement, style = getComputedStyle(el);
+  return {tag: el.tagName, shadow: style.boxShadow, outline: style.outlineColor,
+          outlineStyle: style.outlineStyle, outlineWidth: style.outlineWidth,
+          background: getComputedStyle(document.body).backgroundColor};
+}"""
+
+
+def _luminance(rgb):
+    def channel(c):
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a, b):
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _colours(css):
+    import re
+
+    return [tuple(int(n) for n in m) for m in re.findall(r"rgba?\((\d+), (\d+), (\d+)", css)]
+
+
+def test_the_focus_indicator_stands_out_at_least_three_to_one(page, production_site):
+    page.goto(production_site + "/processes/")
+    seen = set()
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        style = page.evaluate(FOCUS_STYLE)
+        if style["tag"] in seen:
+            continue
+        seen.add(style["tag"])
+        (page_background,) = _colours(style["background"])
+        # The strongest colour of the indicator (outline, or the bar drawn as a shadow).
+        drawn = _colours(style["shadow"])
+        if style["outlineStyle"] != "none" and style["outlineWidth"] != "0px":
+            drawn += _colours(style["outline"])
+        assert drawn, style
+        assert max(_contrast(c, page_background) for c in drawn) >= 3, style
+    assert {"A", "INPUT"} <= seen or {"A", "SELECT"} <= seen
