@@ -9,25 +9,28 @@ from dataclasses import dataclass, field
 
 from processes.models import Role
 
-# A compact symbol for the grid and a stable code for the CSV, per role.
-ROLE_MARKS = OrderedDict(
+# Per role, the code the CSV writes; the grid shows the same code inside a shape coloured
+# by role (templates/processes/matrix.html, .mark in site.css), so a cell reads the same
+# without colour, and the grid and the CSV agree letter for letter.
+ROLE_CODES = OrderedDict(
     [
-        (Role.MEMBER, ("●", "M")),
-        (Role.CHAIR, ("★", "C")),
-        (Role.CO_CHAIR, ("✪", "CC")),
-        (Role.VICE_CHAIR, ("☆", "VC")),
-        (Role.PRESIDENCY_PRO_TEMPORE, ("◆", "PPT")),
-        (Role.SECRETARIAT, ("■", "S")),
-        (Role.TECHNICAL_SUPPORT, ("□", "TS")),
-        (Role.OBSERVER, ("○", "O")),
-        (Role.PARTNER, ("◇", "P")),
-        (Role.OBSERVER_OR_PARTNER, ("◌", "OP")),
-        (Role.INTERESTED_STATE, ("◐", "IS")),
-        (Role.PARTICIPANT, ("•", "PA")),
+        (Role.MEMBER, "M"),
+        (Role.CHAIR, "C"),
+        (Role.CO_CHAIR, "CC"),
+        (Role.VICE_CHAIR, "VC"),
+        (Role.PRESIDENCY_PRO_TEMPORE, "PPT"),
+        (Role.SECRETARIAT, "S"),
+        (Role.TECHNICAL_SUPPORT, "TS"),
+        (Role.OBSERVER, "O"),
+        (Role.PARTNER, "P"),
+        (Role.OBSERVER_OR_PARTNER, "OP"),
+        (Role.INTERESTED_STATE, "IS"),
+        (Role.PARTICIPANT, "PA"),
     ]
 )
-ROLE_ORDER = {role: index for index, role in enumerate(ROLE_MARKS)}
-LEGEND = [(ROLE_MARKS[role][0], ROLE_MARKS[role][1], role.label) for role in ROLE_MARKS]
+ROLE_ORDER = {role: index for index, role in enumerate(ROLE_CODES)}
+# (role value, code, label) in the order of the grid, for the legend.
+LEGEND = [(role.value, code, role.label) for role, code in ROLE_CODES.items()]
 
 
 @dataclass
@@ -39,12 +42,13 @@ class Cell:
         return sorted({p.role for p in self.participations}, key=ROLE_ORDER.get)
 
     @property
-    def symbols(self):
-        return "".join(ROLE_MARKS[role][0] for role in self.roles)
+    def marks(self):
+        """(role value, code) per role, for the grid's marks."""
+        return [(role, ROLE_CODES[role]) for role in self.roles]
 
     @property
     def codes(self):
-        return ";".join(ROLE_MARKS[role][1] for role in self.roles)
+        return ";".join(ROLE_CODES[role] for role in self.roles)
 
     @property
     def title(self):
@@ -78,6 +82,30 @@ class Matrix:
         shown = {column.pk for column in columns}
         rows = [r for r in self.rows if any((r.pk, pk) in self.cells for pk in shown)]
         return Matrix(rows, columns, self.cells, all_columns=len(self.columns))
+
+    def picker_key(self, participant):
+        """The picker's value for a row: its ISO3 code or slug, as in its address."""
+        return f"row-{getattr(participant, 'iso3', None) or participant.slug}"
+
+    def picked(self, key):
+        """What the phone view shows for a picker value: ("process", process, [(role,
+        code, label, [participants])]) or ("row", participant, [(process, cell)]). The
+        first process when the value names nothing shown; None for an empty matrix."""
+        for row in self.rows:
+            if key and key == self.picker_key(row):
+                cells = [(c, self.cells.get((row.pk, c.pk))) for c in self.columns]
+                return "row", row, [(c, cell) for c, cell in cells if cell]
+        columns = [c for c in self.columns if key == f"process-{c.slug}"] or self.columns[:1]
+        if not columns:
+            return None
+        column = columns[0]
+        groups = OrderedDict((role, []) for role in ROLE_CODES)
+        for row in self.rows:
+            cell = self.cells.get((row.pk, column.pk))
+            for role in cell.roles if cell else ():
+                groups[role].append(row)
+        roles = [(r, ROLE_CODES[r], Role(r).label, rows) for r, rows in groups.items() if rows]
+        return "process", column, roles
 
     def column_totals(self):
         return [

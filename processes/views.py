@@ -633,8 +633,17 @@ class MatrixView(FilteredListView):
         too_large = len(self.object_list) > MATRIX_PAGE_PARTICIPATIONS
         context = super().get_context_data(**kwargs)
         matrix = Matrix([], [], {}) if too_large else self.get_matrix()
+        matrix = matrix.first_columns(MATRIX_PAGE_COLUMNS)
         context.update(
-            matrix=matrix.first_columns(MATRIX_PAGE_COLUMNS),
+            matrix=matrix,
+            # The phone view: one process or one participant at a time, from the same grid.
+            picked=matrix.picked(self.request.GET.get("show", "")[:200]),
+            picker_params=[
+                (key, value)
+                for key, values in self.request.GET.lists()
+                if key != "show"
+                for value in values
+            ],
             too_large=too_large,
             page_participations=MATRIX_PAGE_PARTICIPATIONS,
             legend=LEGEND,

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from processes.matrix import ROLE_MARKS, build_matrix, holding_on
+from processes.matrix import build_matrix, holding_on
 from processes.models import Participation, Process
 from tests.factories import make_event, make_participation, make_process, make_state
 from timeline.layout import YEAR_WIDTH, lay_out
@@ -35,19 +35,40 @@ def test_timeline_places_every_dated_event_in_its_decade(client, catalogue):
             assert marker.event.start_date.year // 10 * 10 == decade.start
 
 
-def test_a_year_only_event_spans_its_year_and_a_dated_one_is_a_point(catalogue):
+def test_a_year_only_event_is_a_mark_in_its_year_not_a_bar_across_it(catalogue):
     year_only = make_event(start_date=datetime.date(2006, 1, 1), start_precision="year")
     day = make_event(start_date=datetime.date(2006, 9, 14), start_precision="day")
     month = make_event(start_date=datetime.date(2006, 7, 1), start_precision="month")
-    (decade,) = lay_out([year_only, day, month])
+    days = make_event(
+        start_date=datetime.date(2006, 3, 1),
+        start_precision="day",
+        end_date=datetime.date(2006, 4, 30),
+        end_precision="day",
+    )
+    (decade,) = lay_out([year_only, day, month, days])
     markers = {m.event.pk: m for m in decade.markers}
-    assert (markers[year_only.pk].x, markers[year_only.pk].width) == (600, YEAR_WIDTH)
-    assert markers[day.pk].is_point and 670 < markers[day.pk].x < 672
-    assert markers[month.pk].x == pytest.approx(649.6, abs=0.2)
-    assert markers[month.pk].width == pytest.approx(YEAR_WIDTH * 31 / 365, abs=0.2)
-    # They overlap in time, so none is drawn over another.
-    lanes = {(m.lane, round(m.x)) for m in decade.markers}
-    assert len({m.lane for m in decade.markers}) >= 2 and len(lanes) == 3
+    # Known to the year: one open mark in the middle of 2006, claiming no day of it.
+    assert markers[year_only.pk].is_point and markers[year_only.pk].is_approximate
+    assert markers[year_only.pk].centre[0] == pytest.approx(650, abs=0.1)
+    # Known to the month: the middle of July.
+    assert markers[month.pk].is_point and markers[month.pk].is_approximate
+    assert markers[month.pk].centre[0] == pytest.approx(600 + 100 * (181 + 15.5) / 365, abs=0.2)
+    # Known to the day: a filled point on that day; a run of days: a bar over those days.
+    assert markers[day.pk].is_point and not markers[day.pk].is_approximate
+    assert markers[day.pk].centre[0] == pytest.approx(600 + 100 * 256 / 365, abs=0.1)
+    assert not markers[days.pk].is_point
+    assert markers[days.pk].width == pytest.approx(YEAR_WIDTH * 61 / 365, abs=0.2)
+    # The year and month marks would touch, so they are drawn in different lanes.
+    assert markers[year_only.pk].lane != markers[month.pk].lane
+
+
+def test_the_timeline_picture_is_one_tab_stop_and_says_what_precision_means(client, catalogue):
+    page = client.get("/timeline/").content.decode()
+    assert page.count('tabindex="0"') == 1
+    links = page.count('class="marker"')
+    assert links and page.count('class="marker" tabindex="-1"') == links
+    assert "known only to the year or month" in page
+    assert 'class="approximate kind-' in page
 
 
 def test_timeline_follows_the_event_filters_and_links_each_event(client, catalogue):
@@ -62,7 +83,7 @@ def test_timeline_follows_the_event_filters_and_links_each_event(client, catalog
 
 def test_timeline_reads_year_only_events_as_the_year(client, catalogue):
     page = client.get("/timeline/", {"year_from": 2007, "year_to": 2007}).content.decode()
-    assert "<time>2007</time>" in page
+    assert '<time datetime="2007">2007</time>' in page
     assert "2007-01-01" not in page
 
 
@@ -84,7 +105,7 @@ def test_matrix_shows_the_roles_of_a_known_state_in_a_known_process(client, cata
     hungary = next(row for row in matrix.rows if row.iso3 == "HUN")
     budapest = next(col for col in matrix.columns if col.slug == "budapest-process")
     cell = matrix.cell(hungary, budapest)
-    assert cell.symbols == ROLE_MARKS["member"][0] + ROLE_MARKS["chair"][0]
+    assert cell.marks == [("member", "M"), ("chair", "C")]
     assert cell.title == "Member, Chair (as of 2005-05-19)"
     page = response.content.decode()
     assert 'title="Hungary — Member, Chair (as of 2005-05-19)"' in page
@@ -187,3 +208,39 @@ def test_overlap_csv(client, catalogue):
     assert header[:3] == ["participant_type", "code", "name"] and header[-1] == "in_all"
     japan = next(r for r in rows if r[1] == "JPN")
     assert japan[-1] == "yes"
+
+
+# --- matrix on a phone: one process or one participant at a time ------------------------------
+
+
+def test_the_phone_view_of_the_matrix_shows_one_picked_process_by_role(client, catalogue):
+    response = client.get("/matrix/", {"category": "rcp", "show": "process-budapest-process"})
+    kind, process, roles = response.context["picked"]
+    assert (kind, process.slug) == ("process", "budapest-process")
+    by_role = {role: {p.iso3 for p in rows} for role, _code, _label, rows in roles}
+    members = set(
+        Participation.objects.filter(
+            process__slug="budapest-process", role="member", state__isnull=False
+        ).values_list("state__iso3", flat=True)
+    )
+    assert by_role["member"] == members and "HUN" in by_role["chair"]
+    page = response.content.decode()
+    # The picker keeps the page's filters and marks what it shows.
+    assert '<input type="hidden" name="category" value="rcp">' in page
+    assert '<option value="process-budapest-process" selected>' in page
+
+
+def test_the_phone_view_of_the_matrix_shows_one_picked_state_with_its_roles(client, catalogue):
+    response = client.get("/matrix/", {"category": "rcp", "show": "row-HUN"})
+    kind, state, processes = response.context["picked"]
+    assert kind == "row" and state.iso3 == "HUN"
+    cells = {process.slug: cell.codes for process, cell in processes}
+    assert cells["budapest-process"] == "M;C"
+    assert '<option value="row-HUN" selected>' in response.content.decode()
+
+
+def test_the_phone_view_falls_back_to_the_first_process_for_an_unknown_pick(client, catalogue):
+    response = client.get("/matrix/", {"category": "rcp", "show": "process-<nope>"})
+    assert response.status_code == 200
+    kind, process, _roles = response.context["picked"]
+    assert kind == "process" and process == response.context["matrix"].columns[0]

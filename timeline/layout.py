@@ -1,8 +1,10 @@
 """Where each event sits on the timeline picture: by decade, year and date precision.
 
-A year-only event spans its whole year (it happened "in 2006", not on 1 January), a
-month-only event spans its month, a dated event is a point (or a span for several days).
-Events that would overlap are stacked in lanes so that none hides another.
+The picture claims no more than the source knows. A year-only event is one open marker in
+the middle of its year, a month-only event one in the middle of its month (it happened "in
+2006", not on 1 January, nor all year long); a dated event is a filled point, or a bar
+for the days it lasted. Events that would overlap are stacked in lanes so that none hides
+another.
 """
 
 import datetime
@@ -14,6 +16,7 @@ YEAR_WIDTH = 100  # SVG units per year; a decade strip is 1000 units wide
 LANE_HEIGHT = 16
 AXIS_HEIGHT = 24
 POINT_WIDTH = 4
+MARKER_SPAN = 14  # SVG units a drawn point covers (its circle), for stacking in lanes
 
 
 def _fraction_of_year(day):
@@ -22,18 +25,31 @@ def _fraction_of_year(day):
     return (day - start).days / length
 
 
-def _span(event):
-    """The event's extent in years since 0 AD, as the source's precision allows."""
+def _period(event):
+    """(begin, finish) in years since 0 AD of the period the start date's precision names:
+    its year, its month or its day."""
     start, precision = event.start_date, event.start_precision
-    begin = start.year + _fraction_of_year(start)
     if precision == DatePrecision.YEAR:
-        finish = start.year + 1
-    elif precision == DatePrecision.MONTH:
+        return start.year, start.year + 1
+    if precision == DatePrecision.MONTH:
+        first = datetime.date(start.year, start.month, 1)
         next_month = datetime.date(start.year + start.month // 12, start.month % 12 + 1, 1)
-        finish = next_month.year + _fraction_of_year(next_month)
-    else:
-        finish = begin
-    if event.end_date and event.end_date > start:
+        return (
+            first.year + _fraction_of_year(first),
+            next_month.year + _fraction_of_year(next_month),
+        )
+    begin = start.year + _fraction_of_year(start)
+    return begin, begin
+
+
+def _span(event):
+    """The event's extent to draw, in years since 0 AD: a known run of days is a span; a
+    date known only to the month or year is the middle of that period, a point."""
+    begin, finish = _period(event)
+    if event.start_precision != DatePrecision.DAY:
+        middle = (begin + finish) / 2
+        return middle, middle
+    if event.end_date and event.end_date > event.start_date:
         end = event.end_date
         finish = max(finish, end.year + _fraction_of_year(end) + 1 / 365)
     return begin, finish
@@ -56,7 +72,17 @@ class Marker:
 
     @property
     def is_point(self):
-        return self.event.start_precision == DatePrecision.DAY and self.width <= POINT_WIDTH
+        return self.width <= POINT_WIDTH
+
+    @property
+    def is_approximate(self):
+        """Known only to the year or month: drawn open, in the middle of that period."""
+        return self.event.start_precision != DatePrecision.DAY
+
+    @property
+    def extent(self):
+        """The SVG units the drawn marker covers."""
+        return max(self.width, MARKER_SPAN) if self.is_point else self.width
 
 
 @dataclass
@@ -97,18 +123,21 @@ def lay_out(events):
             decades[start] = Decade(start)
         decade = decades[start]
         begin, finish = _span(event)
-        x = (begin - decade.start) * YEAR_WIDTH
         width = max((min(finish, decade.start + 10) - begin) * YEAR_WIDTH, POINT_WIDTH)
+        # A point is centred on its moment: the middle of a year-only event's year.
+        x = (begin - decade.start) * YEAR_WIDTH - (POINT_WIDTH / 2 if finish == begin else 0)
+        x = min(max(x, 0), 10 * YEAR_WIDTH - width)
         decade.markers.append(Marker(event, round(x, 1), round(width, 1)))
         decade.years.setdefault(event.start_date.year, []).append(event)
     for decade in decades.values():
         lane_ends = []
         for marker in sorted(decade.markers, key=lambda m: (m.x, -m.width)):
+            left = marker.x + marker.width / 2 - marker.extent / 2 if marker.is_point else marker.x
             for lane, end in enumerate(lane_ends):
-                if marker.x >= end + 1:
-                    marker.lane, lane_ends[lane] = lane, marker.x + marker.width
+                if left >= end + 1:
+                    marker.lane, lane_ends[lane] = lane, left + marker.extent
                     break
             else:
                 marker.lane = len(lane_ends)
-                lane_ends.append(marker.x + marker.width)
+                lane_ends.append(left + marker.extent)
     return [decades[key] for key in sorted(decades)]

@@ -1,4 +1,8 @@
-"""Screenshots of the main pages, desktop and phone: ``make screenshots`` (kept out of git).
+"""Screenshots of every page type, desktop and phone: ``make screenshots`` (kept out of git).
+
+The named pages below, then one page of every other public page type the crawl of
+tests/browser/page_checks.py reaches (search results, the 404 page…), so a new page type
+is pictured without being added here.
 
 Usage: python -m tests.browser.screenshots [output folder, default screenshots/]
 """
@@ -6,6 +10,7 @@ Usage: python -m tests.browser.screenshots [output folder, default screenshots/]
 import sys
 from pathlib import Path
 
+from tests.browser.page_checks import crawl
 from tests.browser.site_server import PROJECT, catalogue_site, chromium
 
 PAGES = {
@@ -28,13 +33,26 @@ PAGES = {
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
 
 
+def page_type(path):
+    """The URL name a path resolves to, as the crawl names page types."""
+    from django.urls import resolve
+
+    return resolve(path.split("?")[0]).view_name
+
+
 def main(folder):
     folder.mkdir(parents=True, exist_ok=True)
-    with catalogue_site() as url, chromium() as browser:
+    with catalogue_site(debug=False) as url, chromium() as browser:
+        crawled, _missing = crawl(url)
+        pages = dict(PAGES)
+        pictured = {page_type(path) for path in PAGES.values()}
+        for name, path in crawled.items():
+            if name not in pictured:
+                pages[name.split(":")[-1].replace(" ", "-")] = path
         for device, viewport in VIEWPORTS.items():
             context = browser.new_context(viewport=viewport)
             page = context.new_page()
-            for name, path in PAGES.items():
+            for name, path in pages.items():
                 page.goto(url + path)
                 target = folder / f"{name}-{device}.png"
                 page.screenshot(path=str(target), full_page=True)

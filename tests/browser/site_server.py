@@ -32,14 +32,17 @@ def _free_port():
 
 
 @contextmanager
-def catalogue_site(curator=None):
+def catalogue_site(curator=None, debug=True):
     """Yield the base URL of a server holding the shipped catalogue; with ``curator`` (a
-    username and password), that account exists too, in the Curators group."""
+    username and password), that account exists too, in the Curators group. With
+    ``debug=False`` it serves pages as production does (its own 404 page, not Django's
+    debugging one), on the throwaway key."""
     with tempfile.TemporaryDirectory() as folder:
         env = {
             **os.environ,
             "DATABASE_URL": f"sqlite:///{folder}/site.sqlite3",
-            "DJANGO_DEBUG": "1",
+            "DJANGO_DEBUG": "1" if debug else "",
+            "DJANGO_ALLOW_INSECURE_KEY": "1",
         }
         manage = [sys.executable, str(PROJECT / "manage.py")]
         for command in (["migrate", "--noinput", "-v0"], ["load_catalogue", "-v0"]):

@@ -136,7 +136,7 @@ def test_matrix_symbol_overlap_and_csv_agree_with_the_grid(page, site_url):
     page.goto(site_url + "/matrix/?category=rcp")
     cell = page.locator('td[title^="Hungary — Member, Chair"]')
     assert cell.count() == 1
-    assert cell.locator("span[aria-hidden]").inner_text() == "●★"
+    assert cell.locator("span[aria-hidden] .mark").all_inner_texts() == ["M", "C"]
 
     with page.expect_download() as download_info:
         page.click("text=Download CSV")

@@ -3,7 +3,6 @@
  * works without JavaScript) becomes GOV.UK's accessible autocomplete, asking
  * /suggest/<kind>/?q= for the names that match what is typed. The box keeps its name, id
  * and value, so the form submits exactly what it would have without this script.
- * Also folds the filter panel on narrow screens, where the results come first.
  */
 (function () {
   "use strict";
@@ -53,13 +52,5 @@
     }, true);
   }
 
-  function foldFiltersOnPhones() {
-    var panel = document.querySelector("details.filter-panel");
-    if (panel && window.matchMedia("(max-width: 40em)").matches && !panel.querySelector(".has-error")) {
-      panel.open = false;
-    }
-  }
-
   document.querySelectorAll("input.name-picker").forEach(enhance);
-  foldFiltersOnPhones();
 })();
