@@ -17,7 +17,7 @@ import datetime
 import os
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from django.apps import apps
@@ -115,12 +115,50 @@ class SourceText:
         return re.sub(r"\s+", "", self.text.translate(_QUOTES))
 
     @cached_property
+    def fold_words(self):
+        return fold(self.text)
+
+    @cached_property
     def words(self):
-        return fold(self.text).split()
+        return self.fold_words.split()
+
+    def folded_section(self, locator):
+        """A section's text as ``contains`` and ``fold`` compare it, once per locator:
+        (copy-folded, copy-folded with hyphens joined, word-folded), or None."""
+        section = self.section(locator)
+        if section is None:
+            return None
+        # Many locators name one section (each entry of 002's related-documents list):
+        # fold each section's text once.
+        cache = self.__dict__.setdefault("_sections", {})
+        if section not in cache:
+            cache[section] = (
+                fold_copy(section),
+                fold_copy(section, join_hyphens=True),
+                fold(section),
+            )
+        return cache[section]
 
     def contains(self, value, text=None):
+        """Whether a value is in the text (or in ``text``, a folded section); an apostrophe
+        may stand where 002's transcription prints a space ("Children s Fund")."""
         value = fold_copy(value)
-        return any(value in haystack for haystack in (text or self.folded))
+        candidates = {value, value.replace("'", " ")}
+        return any(
+            _whole(candidate, haystack)
+            for candidate in candidates
+            for haystack in (text or self.folded)
+        )
+
+    def around(self, names, width=600):
+        """Folded passages around each mention of any of ``names`` (for notes, whose text
+        sits apart from the section their locator names)."""
+        text = self.fold_words
+        passages = []
+        for name in filter(None, (fold(n) for n in names)):
+            for match in re.finditer(rf"\b{re.escape(name)}\b", text):
+                passages.append(text[max(0, match.start() - width) : match.end() + width])
+        return passages
 
     def section(self, locator):
         """The text of the section, annex or page a locator names, or None when the
@@ -130,6 +168,21 @@ class SourceText:
 
 
 _SEED_PREFIX = re.compile(r"^(\d{3})_")
+
+
+def _whole(value, text):
+    """``value`` in ``text`` as whole words: "Buda" is not in "Budapest"."""
+    start = text.find(value)
+    while start != -1:
+        end = start + len(value)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if not (before.isalnum() and value[:1].isalnum()) and not (
+            after.isalnum() and value[-1:].isalnum()
+        ):
+            return True
+        start = text.find(value, start + 1)
+    return False
 
 
 def _span(lines, start, is_end):
@@ -151,6 +204,9 @@ def _section_lines(number, lines, locator):
     if re.search(r"foot ?note|endnote", locator, re.IGNORECASE):
         return None  # the note's text sits elsewhere, among the notes
     if number == "004":
+        row = re.match(r"Annex A, row (\d+)\b", locator)
+        if row:
+            return _annex_a_row(lines, int(row.group(1)))
         annex = re.match(r"Annex [A-D]\b", locator)
         if annex:
             start = _first(lines, r"\s*ANNEX A\b")
@@ -181,15 +237,38 @@ def _section_lines(number, lines, locator):
         return None if start is None else lines[start:]
     if number == "002":
         if locator.startswith("Related-documents list"):
-            start = _first(lines, r"\d+ ")
-            pages = [i for i, line in enumerate(lines) if re.match(r"\d+ ", line)]
-            last_page = max(pages) if pages else None
+            last_page = _last_page_line(lines)
             return None if last_page is None else lines[last_page + 1 :]
         page = re.match(r"p\. (\d+)\b", locator)
         if page:
             start = _first(lines, rf"{page.group(1)} ")
             return None if start is None else lines[start : start + 1]
     return None
+
+
+def _annex_a_row(lines, number):
+    """One row of 004's Annex A table: from the line holding only its number ("9.") to
+    the next row's, the last row to the table's first note ("i Although …")."""
+    annex = _first(lines, r"\s*ANNEX A\b")
+    if annex is None:
+        return None
+    start = _first(lines, rf"\s*{number}\.\s*$", annex)
+    if start is None:
+        return None
+    end = _first(lines, rf"\s*{number + 1}\.\s*$", start + 1)
+    if end is None:
+        end = _first(lines, r"\s*i\s+Although", start + 1)
+    return lines[start:end]
+
+
+def _last_page_line(lines):
+    """The line of 002's last page: pages are lines opening with their number, 1, 2, 3…
+    in order; the list of related documents after them may open lines with numbers too."""
+    expected, last = 1, None
+    for index, line in enumerate(lines):
+        if line.startswith(f"{expected} "):
+            expected, last = expected + 1, index
+    return last
 
 
 def read_sources(directory=None):
@@ -203,8 +282,14 @@ def read_sources(directory=None):
         path = directory / file_name
         if not path.is_file():
             raise FileNotFoundError(path)
-        texts[file_name] = SourceText(file_name, path.read_text(encoding="utf-8"))
+        texts[file_name] = _source_text(path, path.stat().st_mtime_ns)
     return texts
+
+
+@lru_cache(maxsize=16)
+def _source_text(path, mtime_ns):
+    """One seed file read and folded once per process (per version of the file)."""
+    return SourceText(path.name, path.read_text(encoding="utf-8"))
 
 
 # --- problems and exceptions ------------------------------------------------------------------
@@ -342,15 +427,8 @@ def _check_located_values(sources, exceptions):
         source = sources.get(citation.source.file_name)
         if source is None or not value:
             continue
-        section = source.section(citation.locator)
-        haystack = (
-            None
-            if section is None
-            else (
-                fold_copy(section),
-                fold_copy(section, join_hyphens=True),
-            )
-        )
+        section = source.folded_section(citation.locator)
+        haystack = None if section is None else section[:2]
         if source.contains(value, haystack):
             continue
         key = record_key(obj)
@@ -445,25 +523,40 @@ def _numbering(words):
     return {w for w in words if w in _ORDINALS or any(ch.isdigit() for ch in w)}
 
 
+class Title:
+    """A name or title folded once, for comparing many pairs."""
+
+    def __init__(self, text):
+        self.text = text
+        self.folded = fold(text)
+        self.words = frozenset(w for w in self.folded.split() if w not in _STOP)
+        self.numbering = _numbering(self.words)
+
+
 def similar_titles(a, b):
     """Folded titles alike: equal, or sharing most of their words (Jaccard ≥ 0.75), or
     one holding every word of the other (four or more); never when they carry different
     numbers ("Twelfth …" and "Thirteenth …", "Resolution 35/17" and "Resolution 35/18")."""
-    wa, wb = _title_words(a), _title_words(b)
-    if not wa or not wb:
+    a = a if isinstance(a, Title) else Title(a)
+    b = b if isinstance(b, Title) else Title(b)
+    if not a.words or not b.words:
         return False
-    if fold(a) == fold(b):
+    if a.folded == b.folded:
         return True
-    if _numbering(wa) != _numbering(wb):
+    if a.numbering != b.numbering:
         return False
-    small, large = sorted([wa, wb], key=len)
+    small, large = sorted([a.words, b.words], key=len)
     if len(small) >= 4 and small <= large:
         return True
-    return len(wa & wb) / len(wa | wb) >= 0.75
+    return len(a.words & b.words) / len(a.words | b.words) >= 0.75
 
 
 def _names(obj, fields):
-    return [getattr(obj, f) for f in fields if getattr(obj, f)]
+    cached = getattr(obj, "_fidelity_titles", None)
+    if cached is None:
+        cached = [Title(getattr(obj, f)) for f in fields if getattr(obj, f)]
+        obj._fidelity_titles = cached
+    return cached
 
 
 def _document_when(document):
@@ -537,7 +630,7 @@ def likely_same(a, b, fields, when):
     for name_a in _names(a, fields):
         for name_b in _names(b, fields):
             if similar_titles(name_a, name_b):
-                return f"similar names {name_a!r} and {name_b!r} at a compatible date"
+                return f"similar names {name_a.text!r} and {name_b.text!r} at a compatible date"
     return None
 
 
@@ -611,7 +704,11 @@ EVIDENCE_TERMS = {
         "humanitarian_ad_hoc": ["humanitarian aspects of migration"],
         "labour_ad_hoc": ["labour aspects of migration"],
         "rcp": ["regional consultative process", "rcp", "rcps"],
-        "other_mechanism": ["inter state consultation mechanism", "consultation mechanisms"],
+        "other_mechanism": [
+            "inter state consultation mechanism",
+            "consultation mechanisms",
+            "other regional groups on migration",
+        ],
     },
     "scope": {
         "global": ["global"],
@@ -639,9 +736,11 @@ def check_evidence(sources, exceptions):
             source = sources.get(citation.source.file_name)
             if source is None:
                 continue
-            section = source.section(citation.locator)
+            section = source.folded_section(citation.locator)
             if section is not None:
-                passages.append(fold(section))
+                passages.append(section[2])
+            else:
+                passages += source.around([process.name, process.short_name], width=400)
         for field, vocabulary in EVIDENCE_TERMS.items():
             value = getattr(process, field)
             if not value:
