@@ -16,6 +16,7 @@ is accepted by a ``CheckException`` fixture record with its reason.
 import datetime
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -330,6 +331,8 @@ class Exceptions:
             (e.rule, e.model, e.record, e.field): e for e in CheckException.objects.all()
         }
         self.used = set()
+        # facts (or pairs) each rule looked at, for the summary of a run
+        self.checked = Counter()
 
     def covers(self, rule, model, record, field, value=None):
         entry = self.entries.get((rule, model, record, field))
@@ -390,6 +393,7 @@ def check_verbatim(sources, exceptions):
                 if not value:
                     continue
                 check_field = "url" if field == "websites" else field
+                exceptions.checked["verbatim"] += 1
                 if _value_in(cited, check_field, value):
                     continue
                 key = record_key(obj)
@@ -429,6 +433,7 @@ def _check_located_values(sources, exceptions):
             continue
         section = source.folded_section(citation.locator)
         haystack = None if section is None else section[:2]
+        exceptions.checked["verbatim"] += 1
         if source.contains(value, haystack):
             continue
         key = record_key(obj)
@@ -466,6 +471,7 @@ def check_overlap(sources, exceptions):
         for obj in apps.get_model(label).objects.all():
             for field in fields:
                 words = fold(getattr(obj, field)).split()
+                exceptions.checked["overlap"] += bool(words)
                 shared = [s for s in _shingles(words) if s in source_shingles]
                 if not shared:
                     continue
@@ -600,6 +606,7 @@ def check_duplicates(sources, exceptions):
         objects = list(model.objects.all())
         for i, a in enumerate(objects):
             for b in objects[i + 1 :]:
+                exceptions.checked["duplicate"] += 1
                 reason = likely_same(a, b, fields, when)
                 if not reason:
                     continue
@@ -682,6 +689,7 @@ def check_public_text(sources, exceptions):
     for label, fields in PUBLIC_TEXT_FIELDS.items():
         for obj in apps.get_model(label).objects.all():
             for field in fields:
+                exceptions.checked["public_text"] += bool(getattr(obj, field))
                 problem = public_text_problem(getattr(obj, field))
                 if not problem:
                     continue
@@ -746,6 +754,7 @@ def check_evidence(sources, exceptions):
             if not value:
                 continue
             terms = vocabulary.get(value, [])
+            exceptions.checked["evidence"] += 1
             if any(_says(passage, terms) for passage in passages):
                 continue
             key = record_key(process)
@@ -766,6 +775,10 @@ def check_evidence(sources, exceptions):
 RULES = [check_verbatim, check_overlap, check_duplicates, check_public_text, check_evidence]
 
 
+# What the last run looked at, per rule: facts checked and exceptions that applied.
+LAST_RUN = {}
+
+
 def check_fidelity(directory=None):
     """Every breach of the five rules, and the exceptions no longer needed."""
     sources = read_sources(directory)
@@ -773,6 +786,13 @@ def check_fidelity(directory=None):
     problems = []
     for rule in RULES:
         problems += rule(sources, exceptions)
+    LAST_RUN.clear()
+    for rule in exceptions.checked | Counter({e[0]: 0 for e in exceptions.entries}):
+        LAST_RUN[rule] = {
+            "checked": exceptions.checked[rule],
+            "exceptions": sum(1 for key in exceptions.used if key[0] == rule),
+            "breaches": sum(1 for p in problems if p.rule == rule),
+        }
     for entry in exceptions.unused():
         problems.append(
             Problem(

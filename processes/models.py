@@ -499,6 +499,11 @@ class ClaimBase(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def field_label(self):
+        """The fact in words for readers ("start date", not "start_date")."""
+        return self.field.replace("_", " ")
+
 
 class ProcessClaimManager(models.Manager):
     def get_by_natural_key(self, process_slug, field, source_file_name, locator):

@@ -274,3 +274,9 @@ def test_a_status_no_cited_section_states_is_reported(catalogue):
 def test_check_catalogue_includes_the_fidelity_findings(catalogue):
     Process.objects.filter(slug="budapest-process").update(short_name="BudaProc")
     assert any("'BudaProc'" in p for p in check_catalogue(seeds=SEEDS))
+
+
+def test_disputed_facts_are_named_in_words_on_public_pages(client, catalogue):
+    page = client.get("/events/2003-establishment-of-gcim/").content.decode()
+    assert "start date" in page
+    assert "start_date" not in page

@@ -3,6 +3,7 @@ every fact that does not match the seed files (processes/fidelity.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from processes import fidelity
 from processes.catalogue import check_catalogue
 
 
@@ -30,6 +31,11 @@ class Command(BaseCommand):
         )
         for problem in problems:
             self.stdout.write(f"- {problem}")
+        for rule, figures in fidelity.LAST_RUN.items():
+            self.stdout.write(
+                f"{rule}: {figures['checked']} checked, {figures['exceptions']} accepted as "
+                f"exceptions, {figures['breaches']} breaches"
+            )
         if problems:
             raise CommandError(f"{len(problems)} problem(s) found.")
         self.stdout.write("The catalogue has no integrity problems.")
