@@ -280,3 +280,23 @@ def test_disputed_facts_are_named_in_words_on_public_pages(client, catalogue):
     page = client.get("/events/2003-establishment-of-gcim/").content.decode()
     assert "start date" in page
     assert "start_date" not in page
+
+
+def test_curators_read_and_edit_the_notes_in_the_admin(catalogue):
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.factories import make_curator
+
+    Organization.objects.filter(slug="iom").update(curator_notes="Found in 004, Section A.1.")
+    client = Client()
+    client.force_login(make_curator())
+    organization = Organization.objects.get(slug="iom")
+    page = client.get(reverse("admin:processes_organization_change", args=[organization.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="curator_notes"' in html
+    assert "Found in 004, Section A.1." in html
+    exceptions = client.get(reverse("admin:processes_checkexception_changelist"))
+    assert exceptions.status_code == 200
+    assert "Capacitybuilding" in exceptions.content.decode()

@@ -3,13 +3,36 @@
 import django.db.models.deletion
 import simple_history.models
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+
+def grant_curators(apps, schema_editor):
+    """Curators keep the exception list: an exception no breach needs any more is deleted."""
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group = Group.objects.filter(name="Curators").first()
+    if group is None:
+        return
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="processes",
+            codename__in=[f"{a}_checkexception" for a in ("add", "change", "delete", "view")],
+        )
+    )
+
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('auth', '0012_alter_user_first_name_max_length'),
         ('processes', '0011_citation_quotation'),
+        ('processes', '0006_curators_group'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -104,4 +127,5 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
+        migrations.RunPython(grant_curators, migrations.RunPython.noop),
     ]
