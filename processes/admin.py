@@ -13,6 +13,7 @@ from django.forms.models import BaseInlineFormSet
 
 from processes import catalogue
 from processes.admin_tools import (
+    CURATOR_FIELDSET,
     PUBLISHING_FIELDSET,
     CatalogueAdmin,
     CatalogueInline,
@@ -23,6 +24,7 @@ from processes.admin_tools import (
 )
 from processes.filters import with_process_count
 from processes.models import (
+    CheckException,
     Citation,
     MemberState,
     Organization,
@@ -150,7 +152,16 @@ class OrganizationAdmin(CatalogueAdmin):
     prepopulated_fields = {"slug": ["acronym"]}
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
-    fields = ["name", "acronym", "slug", "kind", "parent", "website", "description"]
+    fields = [
+        "name",
+        "acronym",
+        "slug",
+        "kind",
+        "parent",
+        "website",
+        "description",
+        "curator_notes",
+    ]
     inlines = [OrganizationCitationInline]
     csv_columns = ORGANIZATION_COLUMNS
 
@@ -237,6 +248,7 @@ class ParticipationInline(CatalogueInline):
         "end_date",
         "outside_stated_total",
         "note",
+        "curator_notes",
         "publication",
     ]
     autocomplete_fields = ["state", "organization"]
@@ -325,6 +337,7 @@ class ProcessAdmin(CatalogueAdmin):
             "Participants",
             {"fields": ["stated_member_total", "members_counted", "participants_note"]},
         ),
+        CURATOR_FIELDSET,
         PUBLISHING_FIELDSET,
     ]
     inlines = [ParticipationInline, ProcessCitationInline, ProcessClaimInline]
@@ -394,6 +407,7 @@ class ParticipationAdmin(CatalogueAdmin):
         (None, {"fields": ["process", "role", "state", "organization", "outside_stated_total"]}),
         ("When", {"fields": ["as_of", "start_date", "end_date"]}),
         (None, {"fields": ["note"]}),
+        CURATOR_FIELDSET,
         PUBLISHING_FIELDSET,
     ]
     inlines = [ParticipationCitationInline]
@@ -415,3 +429,13 @@ class ProcessClaimAdmin(CatalogueAdmin):
     ordering = ["process__name", "field"]
     autocomplete_fields = ["process", "citation"]
     list_select_related = ["process", "citation__source"]
+
+
+@admin.register(CheckException)
+class CheckExceptionAdmin(CatalogueAdmin):
+    """Facts a fidelity rule of ``check_catalogue`` cannot decide, each with its reason."""
+
+    list_display = ["rule", "model", "record", "field", "reason"]
+    list_filter = ["rule", "model"]
+    search_fields = ["record", "field", "value", "reason"]
+    ordering = ["rule", "model", "record", "field"]

@@ -438,6 +438,9 @@ class CitationInline(RelationInline):
 # The last fieldset of every record with a publishing workflow.
 PUBLISHING_FIELDSET = ("Publishing", {"fields": ["publication", "last_verified_on", "verified_by"]})
 
+# Where a fact was found and what was left out: for curators, never on a public page.
+CURATOR_FIELDSET = ("For curators only", {"fields": ["curator_notes"]})
+
 
 def count_column(annotation, description):
     """A change-list column showing the count the queryset annotated as ``annotation``,

@@ -36,6 +36,7 @@ MODEL_ORDER = [
     "timeline.event",
     "timeline.eventclaim",
     "timeline.documentclaim",
+    "processes.checkexception",
 ]
 
 
@@ -226,8 +227,12 @@ def resolve_state(name, index=None):
     return next(iter(codes)) if len(codes) == 1 else None
 
 
-def check_catalogue():
-    """Return a list of integrity problems, each a plain sentence; empty when all is well."""
+def check_catalogue(with_sources=True, seeds=None):
+    """Return a list of integrity problems, each a plain sentence; empty when all is well.
+
+    ``with_sources`` also holds the catalogue against the seed files (processes/fidelity.py,
+    in ``seeds`` or where ``seeds_directory()`` finds them); if they cannot be read, that
+    is reported as a problem in its own right, since nothing was checked against them."""
     Process = apps.get_model("processes", "Process")
     Participation = apps.get_model("processes", "Participation")
     ProcessClaim = apps.get_model("processes", "ProcessClaim")
@@ -262,7 +267,23 @@ def check_catalogue():
                 f"{process.slug}: {counted} members listed but the source states "
                 f"{process.stated_member_total}, and no member_count claim records the difference"
             )
+    if with_sources:
+        problems += source_problems(seeds)
     return problems
+
+
+def source_problems(seeds=None):
+    """The fidelity rules' findings, or one clear sentence if the seeds are not there."""
+    from processes import fidelity
+
+    try:
+        return [str(problem) for problem in fidelity.check_fidelity(seeds)]
+    except FileNotFoundError as exc:
+        return [
+            f"the seed files cannot be read ({exc.args[0]} not found), so nothing was checked "
+            "against the sources: copy shared/seeds beside the checkout, set "
+            "CATALOGUE_SEEDS_DIR, or run with --without-sources"
+        ]
 
 
 def member_count(process):
@@ -292,6 +313,7 @@ FIXTURE_FILES = {
     "timeline.event": "events.json",
     "timeline.eventclaim": "claims.json",
     "timeline.documentclaim": "claims.json",
+    "processes.checkexception": "check-exceptions.json",
 }
 
 

@@ -40,6 +40,17 @@ class CatalogueHistory(HistoricalRecords):
             sender.history_recorder = self
 
 
+def curator_notes_field():
+    """The curator-only notes of a record: where a fact was found (file numbers, sections),
+    what was left out and why. Shown in the admin, never on a public page or in a CSV."""
+    return models.TextField(
+        "curator notes",
+        blank=True,
+        help_text="For curators only (never shown publicly): source file numbers, sections, "
+        "working remarks. Public text belongs in the description or note.",
+    )
+
+
 class Publication(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
@@ -364,6 +375,7 @@ class Organization(Versioned):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
     description = models.TextField(blank=True)
+    curator_notes = curator_notes_field()
     citations = models.ManyToManyField(Citation, blank=True, related_name="organizations")
 
     objects = SlugManager.from_queryset(OrganizationQuerySet)()
@@ -515,6 +527,7 @@ class Process(Publishable):
         related_name="children",
         help_text="A process this one grew out of or belongs to.",
     )
+    curator_notes = curator_notes_field()
     citations = models.ManyToManyField(Citation, blank=True, related_name="processes")
 
     objects = SlugManager.from_queryset(ProcessQuerySet)()
@@ -552,10 +565,16 @@ class ClaimBase(models.Model):
     )
     value = models.CharField(max_length=300)
     citation = models.ForeignKey(Citation, on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, help_text="Shown publicly beside the value.")
+    curator_notes = curator_notes_field()
 
     class Meta:
         abstract = True
+
+    @property
+    def field_label(self):
+        """The fact in words for readers ("start date", not "start_date")."""
+        return self.field.replace("_", " ")
 
 
 class ProcessClaimManager(models.Manager):
@@ -663,6 +682,7 @@ class Participation(Publishable):
         help_text="The source lists this participant but counts it apart from the total it "
         "states (“Total: 16 + Hong Kong”).",
     )
+    curator_notes = curator_notes_field()
     citations = models.ManyToManyField(Citation, blank=True, related_name="participations")
 
     objects = ParticipationManager()
@@ -837,3 +857,55 @@ class SearchKey(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class CheckRule(models.TextChoices):
+    """The source-fidelity rules of ``check_catalogue`` (processes/fidelity.py)."""
+
+    VERBATIM = "verbatim", "1. Copied facts appear verbatim in a cited source"
+    OVERLAP = "overlap", "2. Descriptions share no run of 12 words with a source"
+    DUPLICATE = "duplicate", "3. No two records for one thing"
+    PUBLIC_TEXT = "public_text", "4. Public text holds no file names, field names or shorthand"
+    EVIDENCE = "evidence", "5. Category, scope and status rest on a citation"
+
+
+class CheckExceptionManager(models.Manager):
+    def get_by_natural_key(self, rule, model, record, field):
+        return self.get(rule=rule, model=model, record=record, field=field)
+
+
+class CheckException(models.Model):
+    """A fact a fidelity rule cannot decide, accepted by a curator with the reason why (an
+    abbreviation the source spells out, a title printed across a page break, two records
+    that look alike but are distinct). The list is a fixture, reviewable as a diff.
+
+    ``value`` is the value accepted: once the record's value changes, the exception no
+    longer covers it and the rule checks the new value again."""
+
+    rule = models.CharField(max_length=20, choices=CheckRule.choices)
+    model = models.CharField(max_length=50, help_text="The record's kind, e.g. timeline.document.")
+    record = models.CharField(
+        max_length=300,
+        help_text="The record's natural key (its slug); for two records marked distinct, "
+        "both slugs joined by ' | ' in alphabetical order.",
+    )
+    field = models.CharField(max_length=50, blank=True)
+    value = models.TextField(blank=True, help_text="The value accepted (empty: any value).")
+    reason = models.TextField(help_text="Why the rule cannot decide here, in plain words.")
+
+    objects = CheckExceptionManager()
+    history = CatalogueHistory()
+
+    class Meta:
+        ordering = ["rule", "model", "record", "field"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "model", "record", "field"], name="checkexception_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_rule_display()}: {self.model} {self.record} {self.field}".strip()
+
+    def natural_key(self):
+        return (self.rule, self.model, self.record, self.field)

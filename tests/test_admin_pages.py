@@ -182,7 +182,8 @@ def test_a_model_without_a_public_export_is_exported_field_by_field(curator_clie
         {"action": "export_as_csv", "_selected_action": [claim.pk]},
     )
     header, row = read_csv(response)
-    assert header == ["field", "value", "citation", "note", "process"]
+    # curators' own export: the curator-only notes travel with it
+    assert header == ["field", "value", "citation", "note", "curator_notes", "process"]
     assert row[header.index("process")] == claim.process.slug
     citation = claim.citation
     assert row[header.index("citation")] == f"{citation.source.file_name}, {citation.locator}"

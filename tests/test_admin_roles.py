@@ -23,6 +23,7 @@ CATALOGUE_LISTS = [
     "processes_process",
     "processes_participation",
     "processes_processclaim",
+    "processes_checkexception",
     "timeline_document",
     "timeline_documentpart",
     "timeline_documentclaim",

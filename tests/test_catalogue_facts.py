@@ -210,12 +210,22 @@ def test_idm_intersessional_workshops_2002_to_2005(catalogue):
         ("A/71/728", "sutherland-report"),
         ("A/RES/71/280", "a-res-71-280"),
         ("A/71/L.58", "a-71-l-58"),
-        ("A/68/190", "a-68-190"),
         ("A/59/2005/Add.3", "in-larger-freedom"),
+        # from the related-documents list at the end of 002
+        ("MC/INF/293", "mc-inf-293"),
+        ("A/HRC/RES/35/17", "a-hrc-res-35-17"),
+        ("E/2016/L.24", "e-2016-l-24"),
+        ("IC/2007/7", "ic-2007-7"),
     ],
 )
 def test_un_symbols_are_copied_exactly(catalogue, symbol, slug):
     assert Document.objects.get(un_symbol=symbol).slug == slug
+
+
+def test_no_symbol_is_read_off_a_file_name_in_a_url(catalogue):
+    # 001 footnote 5 links SG_Report_A_68_190.pdf but gives the report no symbol.
+    assert Document.objects.get(slug="a-68-190").un_symbol == ""
+    assert not Document.objects.filter(un_symbol="A/68/190").exists()
 
 
 def test_iamm_has_twenty_understandings_and_twenty_practice_headings(catalogue):

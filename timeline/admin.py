@@ -8,6 +8,7 @@ from django.utils.text import Truncator
 
 from processes.admin import COMPACT_TEXT
 from processes.admin_tools import (
+    CURATOR_FIELDSET,
     PUBLISHING_FIELDSET,
     CatalogueAdmin,
     CatalogueInline,
@@ -92,6 +93,7 @@ class DocumentAdmin(CatalogueAdmin):
                 ]
             },
         ),
+        CURATOR_FIELDSET,
         PUBLISHING_FIELDSET,
     ]
     inlines = [DocumentPartInline, DocumentCitationInline, DocumentClaimInline]
@@ -209,6 +211,7 @@ class EventAdmin(CatalogueAdmin):
                 ]
             },
         ),
+        CURATOR_FIELDSET,
         PUBLISHING_FIELDSET,
     ]
     inlines = [EventDocumentInline, EventCitationInline, EventClaimInline]

@@ -16,6 +16,7 @@ from processes.models import (
     Publishable,
     SlugManager,
     Source,
+    curator_notes_field,
 )
 
 
@@ -113,6 +114,7 @@ class Document(Publishable):
         related_name="document",
         help_text="Set when this document is one of the catalogue's own source documents.",
     )
+    curator_notes = curator_notes_field()
     citations = models.ManyToManyField(Citation, blank=True, related_name="documents")
 
     objects = SlugManager.from_queryset(DocumentQuerySet)()
@@ -220,6 +222,7 @@ class Event(Publishable):
         MemberState, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
     description = models.TextField(blank=True, help_text="Our own words, never pasted text.")
+    curator_notes = curator_notes_field()
     processes = models.ManyToManyField(Process, blank=True, related_name="events")
     organizations = models.ManyToManyField(Organization, blank=True, related_name="events")
     documents = models.ManyToManyField(Document, blank=True, related_name="events")

@@ -17,7 +17,7 @@ def placeholder_slugs(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("processes", "0011_citation_quotation"),
+        ("processes", "0013_curator_notes_and_check_exceptions"),
     ]
 
     operations = [

@@ -1,0 +1,806 @@
+"""The catalogue checked against its sources: the five rules of ``check_catalogue``.
+
+1. verbatim: every copied fact (name, short name, acronym, title, short title, UN symbol,
+   URL, claim value, quotation, quoted part) appears in a source file its record cites,
+   after folding white space, line-break hyphenation, quotes and dashes; a claim's value
+   (and a quotation) within the section, annex or page its locator names, where it names one.
+2. overlap: no public description or summary shares 12 consecutive words with a source.
+3. duplicate: no two records of a kind that are likely one thing.
+4. public_text: public text holds no seed file name, field name or working shorthand.
+5. evidence: a process's category, scope and status each rest on a cited passage.
+
+Each problem names the fixture file, the record and the field. A fact a rule cannot decide
+is accepted by a ``CheckException`` fixture record with its reason.
+"""
+
+import datetime
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+
+from processes.folding import fold
+
+OVERLAP_WORDS = 12
+
+
+def seeds_directory():
+    """Where the seed files are: $CATALOGUE_SEEDS_DIR, else ../shared/seeds beside the
+    checkout (where CI copies them)."""
+    configured = os.environ.get("CATALOGUE_SEEDS_DIR")
+    if configured:
+        return Path(configured)
+    return Path(settings.BASE_DIR).parent / "shared" / "seeds"
+
+
+# --- folding for "verbatim" -----------------------------------------------------------------
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00ad": None,
+        "\u00a0": " ",
+    }
+)
+_LINE_BREAK_HYPHEN = re.compile(r"(\w)-[ \t]*\n\s*(\w)")
+_SPACE = re.compile(r"\s+")
+_SPACE_AROUND_DASH = re.compile(r"\s*-\s*")
+
+
+def fold_copy(text, join_hyphens=False):
+    """Text as a copy is compared with its source: same letters and case, but quotes,
+    dashes and runs of white space alike. With ``join_hyphens`` a word hyphenated across
+    a line break is joined ("migra-\\ntion" → "migration"); otherwise the hyphen stays."""
+    text = str(text or "").translate(_QUOTES)
+    text = _LINE_BREAK_HYPHEN.sub(r"\1\2" if join_hyphens else r"\1-\2", text)
+    text = _SPACE.sub(" ", text)
+    return _SPACE_AROUND_DASH.sub("-", text).strip()
+
+
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+def bare_url(url):
+    """A URL without its scheme, "www." and trailing slash, for comparing with a source
+    that prints it bare or splits it with spaces."""
+    url = re.sub(r"^https?://", "", url.strip(), flags=re.IGNORECASE)
+    url = re.sub(r"^www\.", "", url, flags=re.IGNORECASE)
+    return url.rstrip("/")
+
+
+# --- the seed files and their sections --------------------------------------------------------
+
+
+class SourceText:
+    """One seed file, with its text folded for comparison and located by section."""
+
+    def __init__(self, file_name, text):
+        self.file_name = file_name
+        self.text = text
+        self.lines = text.splitlines()
+
+    @cached_property
+    def folded(self):
+        return (fold_copy(self.text), fold_copy(self.text, join_hyphens=True))
+
+    @cached_property
+    def folded_without_urls(self):
+        text = _URL.sub(" ", self.text)
+        return (fold_copy(text), fold_copy(text, join_hyphens=True))
+
+    @cached_property
+    def without_spaces(self):
+        return re.sub(r"\s+", "", self.text.translate(_QUOTES))
+
+    @cached_property
+    def fold_words(self):
+        return fold(self.text)
+
+    @cached_property
+    def words(self):
+        return self.fold_words.split()
+
+    def folded_section(self, locator):
+        """A section's text as ``contains`` and ``fold`` compare it, once per locator:
+        (copy-folded, copy-folded with hyphens joined, word-folded), or None."""
+        section = self.section(locator)
+        if section is None:
+            return None
+        # Many locators name one section (each entry of 002's related-documents list):
+        # fold each section's text once.
+        cache = self.__dict__.setdefault("_sections", {})
+        if section not in cache:
+            cache[section] = (
+                fold_copy(section),
+                fold_copy(section, join_hyphens=True),
+                fold(section),
+            )
+        return cache[section]
+
+    def contains(self, value, text=None):
+        """Whether a value is in the text (or in ``text``, a folded section); an apostrophe
+        may stand where 002's transcription prints a space ("Children s Fund")."""
+        value = fold_copy(value)
+        candidates = {value, value.replace("'", " ")}
+        return any(
+            _whole(candidate, haystack)
+            for candidate in candidates
+            for haystack in (text or self.folded)
+        )
+
+    def around(self, names, width=600):
+        """Folded passages around each mention of any of ``names`` (for notes, whose text
+        sits apart from the section their locator names)."""
+        text = self.fold_words
+        passages = []
+        for name in filter(None, (fold(n) for n in names)):
+            for match in re.finditer(rf"\b{re.escape(name)}\b", text):
+                passages.append(text[max(0, match.start() - width) : match.end() + width])
+        return passages
+
+    def section(self, locator):
+        """The text of the section, annex or page a locator names, or None when the
+        locator names none this file can find (then the whole file is searched)."""
+        lines = _section_lines(self.file_name[:3], self.lines, locator or "")
+        return None if lines is None else "\n".join(lines)
+
+
+_SEED_PREFIX = re.compile(r"^(\d{3})_")
+
+
+def _whole(value, text):
+    """``value`` in ``text`` as whole words: "Buda" is not in "Budapest"."""
+    start = text.find(value)
+    while start != -1:
+        end = start + len(value)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if not (before.isalnum() and value[:1].isalnum()) and not (
+            after.isalnum() and value[-1:].isalnum()
+        ):
+            return True
+        start = text.find(value, start + 1)
+    return False
+
+
+def _span(lines, start, is_end):
+    for end in range(start + 1, len(lines)):
+        if is_end(lines[end]):
+            return lines[start:end]
+    return lines[start:]
+
+
+def _first(lines, pattern, start=0):
+    for index in range(start, len(lines)):
+        if re.match(pattern, lines[index]):
+            return index
+    return None
+
+
+def _section_lines(number, lines, locator):
+    """Find a locator's section in one seed file, by the headings each file prints."""
+    if re.search(r"foot ?note|endnote", locator, re.IGNORECASE):
+        return None  # the note's text sits elsewhere, among the notes
+    if number == "004":
+        row = re.match(r"Annex A, row (\d+)\b", locator)
+        if row:
+            return _annex_a_row(lines, int(row.group(1)))
+        annex = re.match(r"Annex [A-D]\b", locator)
+        if annex:
+            start = _first(lines, r"\s*ANNEX A\b")
+            return None if start is None else lines[start:]
+        section = re.match(r"Section ([A-E])\b", locator)
+        if section:
+            letter = section.group(1)
+            start = _first(lines, rf"\s*{letter}\.\s+[A-Z’' ]+\s*$")
+            if start is None:
+                return None
+            return _span(
+                lines,
+                start,
+                lambda line: (
+                    re.match(r"\s*([A-E]\.\s+[A-Z’' ]+|ANNEX A\b)\s*$", line)
+                    and not line.strip().startswith(f"{letter}.")
+                ),
+            )
+    if number == "000":
+        section = re.match(r"Section ([IVX]+)\b", locator)
+        if section:
+            start = _first(lines, rf"{section.group(1)}\.\s")
+            if start is None:
+                return None
+            return _span(lines, start, lambda line: re.match(r"([IVX]+\.\s|Related links)", line))
+    if number == "001" and locator.startswith("Annex"):
+        start = _first(lines, r"Annex\s*$")
+        return None if start is None else lines[start:]
+    if number == "002":
+        if locator.startswith("Related-documents list"):
+            last_page = _last_page_line(lines)
+            return None if last_page is None else lines[last_page + 1 :]
+        page = re.match(r"p\. (\d+)\b", locator)
+        if page:
+            start = _first(lines, rf"{page.group(1)} ")
+            return None if start is None else lines[start : start + 1]
+    return None
+
+
+def _annex_a_row(lines, number):
+    """One row of 004's Annex A table: from the line holding only its number ("9.") to
+    the next row's, the last row to the table's first note ("i Although …")."""
+    annex = _first(lines, r"\s*ANNEX A\b")
+    if annex is None:
+        return None
+    start = _first(lines, rf"\s*{number}\.\s*$", annex)
+    if start is None:
+        return None
+    end = _first(lines, rf"\s*{number + 1}\.\s*$", start + 1)
+    if end is None:
+        end = _first(lines, r"\s*i\s+Although", start + 1)
+    return lines[start:end]
+
+
+def _last_page_line(lines):
+    """The line of 002's last page: pages are lines opening with their number, 1, 2, 3…
+    in order; the list of related documents after them may open lines with numbers too."""
+    expected, last = 1, None
+    for index, line in enumerate(lines):
+        if line.startswith(f"{expected} "):
+            expected, last = expected + 1, index
+    return last
+
+
+def read_sources(directory=None):
+    """The seed files by file name; raises FileNotFoundError naming the directory."""
+    directory = Path(directory or seeds_directory())
+    if not directory.is_dir():
+        raise FileNotFoundError(directory)
+    Source = apps.get_model("processes", "Source")
+    texts = {}
+    for file_name in Source.objects.values_list("file_name", flat=True):
+        path = directory / file_name
+        if not path.is_file():
+            raise FileNotFoundError(path)
+        texts[file_name] = _source_text(path, path.stat().st_mtime_ns)
+    return texts
+
+
+@lru_cache(maxsize=16)
+def _source_text(path, mtime_ns):
+    """One seed file read and folded once per process (per version of the file)."""
+    return SourceText(path.name, path.read_text(encoding="utf-8"))
+
+
+# --- problems and exceptions ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    rule: str
+    model: str
+    record: str
+    field: str
+    message: str
+
+    def __str__(self):
+        from processes.catalogue import FIXTURE_FILES
+
+        file_name = FIXTURE_FILES.get(self.model, "?")
+        kind = self.model.split(".")[1]
+        return (
+            f"[{self.rule}] {file_name}, {kind} {self.record}, field {self.field}: {self.message}"
+        )
+
+
+def record_key(obj):
+    return "/".join("" if part is None else str(part) for part in obj.natural_key())
+
+
+def pair_key(a, b):
+    return " | ".join(sorted([record_key(a), record_key(b)]))
+
+
+class Exceptions:
+    """The curator-accepted exceptions, looked up by rule, record and field (and value)."""
+
+    def __init__(self):
+        CheckException = apps.get_model("processes", "CheckException")
+        self.entries = {
+            (e.rule, e.model, e.record, e.field): e for e in CheckException.objects.all()
+        }
+        self.used = set()
+        # facts (or pairs) each rule looked at, for the summary of a run
+        self.checked = Counter()
+
+    def covers(self, rule, model, record, field, value=None):
+        entry = self.entries.get((rule, model, record, field))
+        if entry is None:
+            return False
+        if entry.value and value is not None and fold_copy(entry.value) != fold_copy(value):
+            return False
+        self.used.add((rule, model, record, field))
+        return True
+
+    def unused(self):
+        return [entry for key, entry in self.entries.items() if key not in self.used]
+
+
+def _label(model):
+    return model._meta.label_lower
+
+
+# --- rule 1: copied facts appear verbatim -----------------------------------------------------
+
+# Per model: the fields whose values are copied from the sources.
+COPIED_FIELDS = {
+    "processes.process": ["name", "short_name"],
+    "processes.organization": ["name", "acronym"],
+    "timeline.document": ["title", "short_title", "un_symbol", "url"],
+}
+URL_FIELDS = {"url", "website"}
+
+
+def _cited_sources(obj, sources):
+    files = {c.source.file_name for c in obj.citations.all()}
+    return [sources[name] for name in sorted(files) if name in sources]
+
+
+def _value_in(source_list, field, value):
+    if field in URL_FIELDS:
+        bare = re.sub(r"\s+", "", bare_url(value))
+        return any(bare in s.without_spaces for s in source_list)
+    if field == "un_symbol":
+        return any(s.contains(value, s.folded_without_urls) for s in source_list)
+    return any(s.contains(value) for s in source_list)
+
+
+def check_verbatim(sources, exceptions):
+    problems = []
+    Process = apps.get_model("processes", "Process")
+    Organization = apps.get_model("processes", "Organization")
+    Document = apps.get_model("timeline", "Document")
+    for model in (Process, Organization, Document):
+        label = _label(model)
+        fields = COPIED_FIELDS[label] + (["website"] if model is Organization else [])
+        for obj in model.objects.prefetch_related("citations__source"):
+            cited = _cited_sources(obj, sources)
+            values = [(field, getattr(obj, field)) for field in fields]
+            if model is Process:
+                values += [("websites", url) for url in obj.websites or []]
+            for field, value in values:
+                if not value:
+                    continue
+                check_field = "url" if field == "websites" else field
+                exceptions.checked["verbatim"] += 1
+                if _value_in(cited, check_field, value):
+                    continue
+                key = record_key(obj)
+                if exceptions.covers("verbatim", label, key, field, value):
+                    continue
+                where = ", ".join(s.file_name for s in cited) or "no cited source"
+                problems.append(
+                    Problem("verbatim", label, key, field, f"{value!r} is not in {where}")
+                )
+    problems += _check_located_values(sources, exceptions)
+    return problems
+
+
+def _check_located_values(sources, exceptions):
+    """Claim values, citation quotations and quoted document parts, each within the
+    section its citation's locator names."""
+    problems = []
+    checks = []
+    for app_label, name in (
+        ("processes", "ProcessClaim"),
+        ("timeline", "EventClaim"),
+        ("timeline", "DocumentClaim"),
+    ):
+        model = apps.get_model(app_label, name)
+        for claim in model.objects.select_related("citation__source"):
+            checks.append((_label(model), claim, "value", claim.value, claim.citation))
+    Citation = apps.get_model("processes", "Citation")
+    for citation in Citation.objects.select_related("source").exclude(quotation=""):
+        checks.append(("processes.citation", citation, "quotation", citation.quotation, citation))
+    DocumentPart = apps.get_model("timeline", "DocumentPart")
+    for part in DocumentPart.objects.select_related("citation__source", "document"):
+        if part.citation_id:
+            checks.append(("timeline.documentpart", part, "text", part.text, part.citation))
+    for label, obj, field, value, citation in checks:
+        source = sources.get(citation.source.file_name)
+        if source is None or not value:
+            continue
+        section = source.folded_section(citation.locator)
+        haystack = None if section is None else section[:2]
+        exceptions.checked["verbatim"] += 1
+        if source.contains(value, haystack):
+            continue
+        key = record_key(obj)
+        if exceptions.covers("verbatim", label, key, field, value):
+            continue
+        place = f"{source.file_name}, {citation.locator}"
+        elsewhere = " (it is elsewhere in the file)" if section and source.contains(value) else ""
+        problems.append(
+            Problem("verbatim", label, key, field, f"{value!r} is not in {place}{elsewhere}")
+        )
+    return problems
+
+
+# --- rule 2: descriptions in our own words ----------------------------------------------------
+
+PROSE_FIELDS = {
+    "processes.process": ["description"],
+    "processes.organization": ["description"],
+    "timeline.document": ["summary"],
+    "timeline.event": ["description"],
+}
+
+
+def _shingles(words, size=OVERLAP_WORDS):
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def check_overlap(sources, exceptions):
+    problems = []
+    source_shingles = {}
+    for source in sources.values():
+        for shingle in _shingles(source.words):
+            source_shingles.setdefault(shingle, source.file_name)
+    for label, fields in PROSE_FIELDS.items():
+        for obj in apps.get_model(label).objects.all():
+            for field in fields:
+                words = fold(getattr(obj, field)).split()
+                exceptions.checked["overlap"] += bool(words)
+                shared = [s for s in _shingles(words) if s in source_shingles]
+                if not shared:
+                    continue
+                key = record_key(obj)
+                if exceptions.covers("overlap", label, key, field):
+                    continue
+                first = min(shared, key=lambda s: _index_of(words, s))
+                problems.append(
+                    Problem(
+                        "overlap",
+                        label,
+                        key,
+                        field,
+                        f"shares {OVERLAP_WORDS}+ words with {source_shingles[first]}: "
+                        f"\u201c{' '.join(first)}\u201d",
+                    )
+                )
+    return problems
+
+
+def _index_of(words, shingle):
+    for i in range(len(words) - len(shingle) + 1):
+        if tuple(words[i : i + len(shingle)]) == shingle:
+            return i
+    return len(words)
+
+
+# --- rule 3: one record per thing -------------------------------------------------------------
+
+_STOP = {"the", "of", "on", "and", "for", "in", "a", "an", "to", "at", "by", "with", "de"}
+_ORDINALS = {
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+}
+
+
+def _title_words(text):
+    return frozenset(w for w in fold(text).split() if w not in _STOP)
+
+
+def _numbering(words):
+    return {w for w in words if w in _ORDINALS or any(ch.isdigit() for ch in w)}
+
+
+class Title:
+    """A name or title folded once, for comparing many pairs."""
+
+    def __init__(self, text):
+        self.text = text
+        self.folded = fold(text)
+        self.words = frozenset(w for w in self.folded.split() if w not in _STOP)
+        self.numbering = _numbering(self.words)
+
+
+def similar_titles(a, b):
+    """Folded titles alike: equal, or sharing most of their words (Jaccard ≥ 0.75), or
+    one holding every word of the other (four or more); never when they carry different
+    numbers ("Twelfth …" and "Thirteenth …", "Resolution 35/17" and "Resolution 35/18")."""
+    a = a if isinstance(a, Title) else Title(a)
+    b = b if isinstance(b, Title) else Title(b)
+    if not a.words or not b.words:
+        return False
+    if a.folded == b.folded:
+        return True
+    if a.numbering != b.numbering:
+        return False
+    small, large = sorted([a.words, b.words], key=len)
+    if len(small) >= 4 and small <= large:
+        return True
+    return len(a.words & b.words) / len(a.words | b.words) >= 0.75
+
+
+def _names(obj, fields):
+    cached = getattr(obj, "_fidelity_titles", None)
+    if cached is None:
+        cached = [Title(getattr(obj, f)) for f in fields if getattr(obj, f)]
+        obj._fidelity_titles = cached
+    return cached
+
+
+def _document_when(document):
+    return (document.date, document.date_precision)
+
+
+def _event_when(event):
+    return (event.start_date, event.start_precision)
+
+
+def _year_when(year):
+    return (None, "") if year is None else (datetime.date(year, 1, 1), "year")
+
+
+def same_time(a, b):
+    """Two partial dates that may be the same day: unknown, or equal as far as the less
+    precise of the two goes (2016-09 and 2016-09-19 may be one day; 2016 and 2017 not)."""
+    (date_a, precision_a), (date_b, precision_b) = a, b
+    if date_a is None or date_b is None:
+        return True
+    order = ["year", "month", "day"]
+    coarser = min(order.index(precision_a or "day"), order.index(precision_b or "day"))
+    parts = [(d.year, d.month, d.day)[: coarser + 1] for d in (date_a, date_b)]
+    return parts[0] == parts[1]
+
+
+def check_duplicates(sources, exceptions):
+    Document = apps.get_model("timeline", "Document")
+    Event = apps.get_model("timeline", "Event")
+    Process = apps.get_model("processes", "Process")
+    Organization = apps.get_model("processes", "Organization")
+    problems = []
+    kinds = [
+        (Document, ["title", "short_title"], _document_when),
+        (Event, ["title"], _event_when),
+        (Process, ["name", "short_name"], lambda p: _year_when(p.year_established)),
+        (Organization, ["name"], lambda o: (None, "")),
+    ]
+    for model, fields, when in kinds:
+        label = _label(model)
+        objects = list(model.objects.all())
+        for i, a in enumerate(objects):
+            for b in objects[i + 1 :]:
+                exceptions.checked["duplicate"] += 1
+                reason = likely_same(a, b, fields, when)
+                if not reason:
+                    continue
+                key = pair_key(a, b)
+                if exceptions.covers("duplicate", label, key, ""):
+                    continue
+                problems.append(
+                    Problem(
+                        "duplicate",
+                        label,
+                        key,
+                        fields[0],
+                        f"likely the same thing ({reason}); merge them, or mark them distinct",
+                    )
+                )
+    return problems
+
+
+def likely_same(a, b, fields, when):
+    """Why two records of a kind look like one thing, or None."""
+    symbol_a, symbol_b = getattr(a, "un_symbol", ""), getattr(b, "un_symbol", "")
+    if symbol_a and fold(symbol_a) == fold(symbol_b):
+        return f"same UN symbol {symbol_a}"
+    if symbol_a and symbol_b:
+        return None  # two different symbols: two documents
+    if not same_time(when(a), when(b)):
+        return None
+    for name_a in _names(a, fields):
+        for name_b in _names(b, fields):
+            if similar_titles(name_a, name_b):
+                return f"similar names {name_a.text!r} and {name_b.text!r} at a compatible date"
+    return None
+
+
+# --- rule 4: public text is for the public ----------------------------------------------------
+
+PUBLIC_TEXT_FIELDS = {
+    "processes.process": [
+        "name",
+        "short_name",
+        "description",
+        "region_label",
+        "main_areas",
+        "priorities",
+        "participants_note",
+    ],
+    "processes.organization": ["name", "description"],
+    "processes.participation": ["note"],
+    "processes.processclaim": ["value", "note"],
+    "timeline.eventclaim": ["value", "note"],
+    "timeline.documentclaim": ["value", "note"],
+    "timeline.document": ["title", "short_title", "summary"],
+    "timeline.event": ["title", "description", "city", "venue"],
+}
+
+SEED_FILE_NAME = re.compile(r"\b\d{3}_[0-9a-f]{16}(?:\.txt)?\b|\b00[0-4]\b(?![.,:]\d)")
+SNAKE_CASE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+SHORTHAND = re.compile(
+    r"\b(?:left (?:empty|blank)|todo|fixme|tbd|seed files?|fixtures?|curators?|"
+    r"as[- ]of (?:date )?(?:left|empty|unknown)|n/a)\b",
+    re.IGNORECASE,
+)
+
+
+def public_text_problem(text):
+    """What in a piece of public text is not for readers, or None."""
+    for pattern, what in (
+        (SEED_FILE_NAME, "a seed file name or number"),
+        (SNAKE_CASE, "a field name"),
+        (SHORTHAND, "working shorthand"),
+    ):
+        found = pattern.search(text or "")
+        if found:
+            return f"{what} ({found.group(0)!r}); move it to curator_notes"
+    return None
+
+
+def check_public_text(sources, exceptions):
+    problems = []
+    for label, fields in PUBLIC_TEXT_FIELDS.items():
+        for obj in apps.get_model(label).objects.all():
+            for field in fields:
+                exceptions.checked["public_text"] += bool(getattr(obj, field))
+                problem = public_text_problem(getattr(obj, field))
+                if not problem:
+                    continue
+                key = record_key(obj)
+                if exceptions.covers("public_text", label, key, field):
+                    continue
+                problems.append(Problem("public_text", label, key, field, problem))
+    return problems
+
+
+# --- rule 5: category, scope and status rest on a citation -------------------------------------
+
+# What a source says for each value, folded: a cited passage must say one of these.
+EVIDENCE_TERMS = {
+    "category": {
+        "overall_governance": ["overall migration governance"],
+        "migration_development": ["migration and development"],
+        "refugees_idps": ["refugees and internally displaced"],
+        "trafficking_smuggling": ["human trafficking and migrant smuggling"],
+        "humanitarian_ad_hoc": ["humanitarian aspects of migration"],
+        "labour_ad_hoc": ["labour aspects of migration"],
+        "rcp": ["regional consultative process", "rcp", "rcps"],
+        "other_mechanism": [
+            "inter state consultation mechanism",
+            "consultation mechanisms",
+            "other regional groups on migration",
+        ],
+    },
+    "scope": {
+        "global": ["global"],
+        "regional": ["regional"],
+        "inter_regional": ["interregional", "inter regional"],
+    },
+    "status": {
+        "active": ["active"],
+        "dormant": ["dormant"],
+        "ended": ["ended", "concluded", "ceased", "completed", "was a"],
+    },
+}
+
+
+def _says(folded_text, terms):
+    return any(re.search(rf"\b{re.escape(term)}\b", folded_text) for term in terms)
+
+
+def check_evidence(sources, exceptions):
+    Process = apps.get_model("processes", "Process")
+    problems = []
+    for process in Process.objects.prefetch_related("citations__source"):
+        passages = []
+        for citation in process.citations.all():
+            source = sources.get(citation.source.file_name)
+            if source is None:
+                continue
+            section = source.folded_section(citation.locator)
+            if section is not None:
+                passages.append(section[2])
+            else:
+                passages += source.around([process.name, process.short_name], width=400)
+        for field, vocabulary in EVIDENCE_TERMS.items():
+            value = getattr(process, field)
+            if not value:
+                continue
+            terms = vocabulary.get(value, [])
+            exceptions.checked["evidence"] += 1
+            if any(_says(passage, terms) for passage in passages):
+                continue
+            key = record_key(process)
+            if exceptions.covers("evidence", "processes.process", key, field, value):
+                continue
+            problems.append(
+                Problem(
+                    "evidence",
+                    "processes.process",
+                    key,
+                    field,
+                    f"{value!r}: no cited section says {' or '.join(map(repr, terms))}",
+                )
+            )
+    return problems
+
+
+RULES = [check_verbatim, check_overlap, check_duplicates, check_public_text, check_evidence]
+
+
+# What the last run looked at, per rule: facts checked and exceptions that applied.
+LAST_RUN = {}
+
+
+def check_fidelity(directory=None):
+    """Every breach of the five rules, and the exceptions no longer needed."""
+    sources = read_sources(directory)
+    exceptions = Exceptions()
+    problems = []
+    for rule in RULES:
+        problems += rule(sources, exceptions)
+    LAST_RUN.clear()
+    for rule in exceptions.checked | Counter({e[0]: 0 for e in exceptions.entries}):
+        LAST_RUN[rule] = {
+            "checked": exceptions.checked[rule],
+            "exceptions": sum(1 for key in exceptions.used if key[0] == rule),
+            "breaches": sum(1 for p in problems if p.rule == rule),
+        }
+    for entry in exceptions.unused():
+        problems.append(
+            Problem(
+                entry.rule,
+                "processes.checkexception",
+                record_key(entry),
+                entry.field or "-",
+                "this exception matches no current breach; remove it",
+            )
+        )
+    return problems

@@ -1,0 +1,302 @@
+"""The catalogue checks itself against its sources (processes/fidelity.py).
+
+Each rule is shown to catch an error planted in the shipped catalogue, and to name the
+fixture file, the record and the field; a curator's exception silences exactly that one
+finding; the shipped catalogue passes. Tests that read the seed files skip when
+shared/seeds is not beside the checkout.
+"""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from processes import fidelity
+from processes.catalogue import check_catalogue
+from processes.models import (
+    CheckException,
+    Citation,
+    Organization,
+    Participation,
+    Process,
+    ProcessClaim,
+)
+from timeline.models import Document, Event
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+needs_seeds = pytest.mark.skipif(
+    not SEEDS.is_dir(), reason="shared/seeds is not beside the checkout"
+)
+
+
+def findings(rule):
+    """The shipped catalogue's findings of one rule, as the command prints them."""
+    return [str(p) for p in fidelity.check_fidelity(SEEDS) if p.rule == rule]
+
+
+# --- folding ---------------------------------------------------------------------------------
+
+
+def test_copy_folding_evens_out_quotes_dashes_spaces_and_line_break_hyphens():
+    source = "the Council\u2019s  \u201cinter-\n   regional\u201d dialogue \u2013 2005"
+    assert fold_copy_in('the Council\'s "inter-regional" dialogue - 2005', source)
+    assert fold_copy_in("interregional", source, join=True)
+    # case and letters are part of a copy
+    assert not fold_copy_in("the council's", source)
+
+
+def fold_copy_in(value, source, join=False):
+    return fidelity.fold_copy(value) in fidelity.fold_copy(source, join_hyphens=join)
+
+
+# --- the shipped catalogue ---------------------------------------------------------------------
+
+
+@needs_seeds
+def test_shipped_catalogue_passes_every_fidelity_rule(catalogue):
+    assert [str(p) for p in fidelity.check_fidelity(SEEDS)] == []
+
+
+@needs_seeds
+def test_the_command_reports_clearly_when_the_seeds_are_absent(catalogue, tmp_path, capsys):
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("check_catalogue", seeds=str(tmp_path / "nowhere"))
+    out = capsys.readouterr().out
+    assert "seed files cannot be read" in out
+    assert "nowhere" in out
+    # the integrity checks alone still run
+    call_command("check_catalogue", without_sources=True)
+
+
+# --- rule 1: copied facts appear verbatim ------------------------------------------------------
+
+
+@needs_seeds
+def test_a_short_name_no_source_uses_is_reported_with_file_record_and_field(catalogue):
+    Process.objects.filter(slug="budapest-process").update(short_name="BudaProc")
+    assert (
+        "[verbatim] processes.json, process budapest-process, field short_name: "
+        "'BudaProc' is not in" in "\n".join(findings("verbatim"))
+    )
+
+
+@needs_seeds
+def test_a_un_symbol_found_only_inside_a_url_is_reported(catalogue):
+    # 002's related-documents list prints this URL; the symbol is not given as text.
+    document = Document.objects.get(slug="a-res-71-280")
+    citation = Citation.objects.get(
+        source__file_name="001_3b9172660188b768.txt", locator="Footnote 13"
+    )
+    document.citations.set([citation])
+    Document.objects.filter(pk=document.pk).update(un_symbol="summary_0")
+    found = "\n".join(findings("verbatim"))
+    assert "timeline.document" not in found  # names the file, not the model
+    assert "documents.json, document a-res-71-280, field un_symbol: 'summary_0'" in found
+
+
+@needs_seeds
+def test_a_claim_value_outside_the_section_its_locator_names_is_reported(catalogue):
+    claim = ProcessClaim.objects.get(
+        process__slug="budapest-process",
+        field="year_established",
+        citation__source__file_name="004_ff92d326d034ca55.txt",
+    )
+    # 2001 is in 004, but not in Annex A's row for the Budapest Process? It is in the
+    # file; a value from another annex or section must not pass. Use one only Section D has.
+    claim.value = "Berne II Conference"
+    claim.save()
+    found = "\n".join(findings("verbatim"))
+    assert "field value: 'Berne II Conference' is not in 004_ff92d326d034ca55.txt, Annex A" in found
+    assert "(it is elsewhere in the file)" in found
+
+
+@needs_seeds
+def test_an_exception_accepts_exactly_its_value_and_says_when_it_is_stale(catalogue):
+    Process.objects.filter(slug="budapest-process").update(short_name="BudaProc")
+    exception = CheckException.objects.create(
+        rule="verbatim",
+        model="processes.process",
+        record="budapest-process",
+        field="short_name",
+        value="BudaProc",
+        reason="planted for the test",
+    )
+    assert not [f for f in findings("verbatim") if "budapest-process" in f]
+    Process.objects.filter(slug="budapest-process").update(short_name="Buda")
+    assert [f for f in findings("verbatim") if "'Buda' is not in" in f]
+    assert any(
+        "this exception matches no current breach" in f and exception.record in f
+        for f in findings("verbatim")
+    )
+
+
+# --- rule 2: descriptions in our own words -----------------------------------------------------
+
+
+@needs_seeds
+def test_a_description_repeating_twelve_words_of_a_source_is_reported(catalogue):
+    # twelve consecutive words of 000's introduction
+    copied = (
+        "Migration has become a key issue for countries all over the world whether they "
+        "are countries of origin"
+    )
+    Event.objects.filter(slug="1992-earth-summit").update(description=copied)
+    found = "\n".join(findings("overlap"))
+    assert "[overlap] events.json, event 1992-earth-summit, field description" in found
+    assert "000_0d53ef92ce4e4258.txt" in found
+
+
+@needs_seeds
+def test_eleven_words_of_a_source_are_our_own_words(catalogue):
+    # the first eleven of those words, then our own
+    Event.objects.filter(slug="1992-earth-summit").update(
+        description="Migration has become a key issue for countries all over the globe."
+    )
+    assert not [f for f in findings("overlap") if "1992-earth-summit" in f]
+
+
+# --- rule 3: one record per thing --------------------------------------------------------------
+
+
+@needs_seeds
+def test_two_events_for_one_summit_are_reported_until_marked_distinct(catalogue):
+    original = Event.objects.get(slug="2016-un-summit-for-refugees-and-migrants")
+    copy = Event.objects.get(pk=original.pk)
+    copy.pk = None
+    copy.slug = "2016-09-summit-for-refugees-and-migrants"
+    copy.title = "UN summit on addressing large movements of refugees and migrants"
+    copy.start_date, copy.start_precision = original.start_date.replace(day=1), "month"
+    copy.save()
+    key = " | ".join(sorted([original.slug, copy.slug]))
+    found = "\n".join(findings("duplicate"))
+    assert f"[duplicate] events.json, event {key}, field title: likely the same thing" in found
+    CheckException.objects.create(
+        rule="duplicate", model="timeline.event", record=key, reason="planted for the test"
+    )
+    assert key not in "\n".join(findings("duplicate"))
+
+
+def test_two_documents_with_one_un_symbol_are_reported_whatever_their_titles():
+    first = Document(slug="a", title="Report of the Special Representative", un_symbol="A/71/728")
+    second = Document(slug="b", title="Sutherland Report", un_symbol="A/71/728")
+    assert fidelity.likely_same(first, second, ["title"], fidelity._document_when) == (
+        "same UN symbol A/71/728"
+    )
+    second.un_symbol = "A/71/729"
+    assert fidelity.likely_same(first, second, ["title"], fidelity._document_when) is None
+
+
+def test_dates_of_different_precision_can_be_one_day():
+    day, month, year = (
+        datetime.date(2016, 9, 19),
+        datetime.date(2016, 9, 1),
+        datetime.date(2016, 1, 1),
+    )
+    assert fidelity.same_time((day, "day"), (month, "month"))
+    assert fidelity.same_time((day, "day"), (year, "year"))
+    assert not fidelity.same_time((day, "day"), (datetime.date(2016, 9, 20), "day"))
+    assert not fidelity.same_time((month, "month"), (datetime.date(2017, 1, 1), "year"))
+
+
+def test_numbered_sessions_are_not_duplicates():
+    assert not fidelity.similar_titles(
+        "Twelfth United Nations Congress on Crime Prevention and Criminal Justice",
+        "Thirteenth United Nations Congress on Crime Prevention and Criminal Justice",
+    )
+
+
+# --- rule 4: public text is for the public -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "004 (Section A.1) counts 112 member states.",
+        "As 002_d0c6170c32b22156.txt says.",
+        "Role kept; as_of left empty.",
+        "The year_established is disputed.",
+    ],
+)
+def test_curator_shorthand_in_public_text_is_recognised(text):
+    assert fidelity.public_text_problem(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Counted 112 member states in 2005.",
+        "Resolution 71/280 of the General Assembly.",
+        "Held on 18–19 April 2017 in New York.",
+    ],
+)
+def test_plain_public_text_passes(text):
+    assert fidelity.public_text_problem(text) is None
+
+
+@needs_seeds
+def test_shorthand_planted_in_a_participation_note_is_reported(catalogue):
+    participation = Participation.objects.filter(process__slug="budapest-process").first()
+    Participation.objects.filter(pk=participation.pk).update(note="as_of left empty.")
+    found = "\n".join(findings("public_text"))
+    assert "[public_text] participations.json, participation budapest-process/" in found
+    assert "field note: a field name ('as_of')" in found
+
+
+def test_curator_notes_stay_off_public_pages_and_csv(client, catalogue):
+    organization = Organization.objects.get(slug="iom")
+    Organization.objects.filter(pk=organization.pk).update(
+        curator_notes="SECRET-CURATOR-REMARK from 004 Section A.1"
+    )
+    page = client.get(organization.get_absolute_url()).content.decode()
+    assert "SECRET-CURATOR-REMARK" not in page
+    response = client.get("/organizations/export.csv")
+    assert response.status_code == 200
+    body = response.streaming_content if response.streaming else [response.content]
+    csv = b"".join(body).decode()
+    assert "International Organization for Migration" in csv
+    assert "SECRET-CURATOR-REMARK" not in csv
+    assert "curator" not in csv.splitlines()[0]
+
+
+# --- rule 5: category, scope and status rest on a citation -------------------------------------
+
+
+@needs_seeds
+def test_a_status_no_cited_section_states_is_reported(catalogue):
+    Process.objects.filter(slug="budapest-process").update(status="dormant")
+    found = "\n".join(findings("evidence"))
+    assert "[evidence] processes.json, process budapest-process, field status: 'dormant'" in found
+
+
+@needs_seeds
+def test_check_catalogue_includes_the_fidelity_findings(catalogue):
+    Process.objects.filter(slug="budapest-process").update(short_name="BudaProc")
+    assert any("'BudaProc'" in p for p in check_catalogue(seeds=SEEDS))
+
+
+def test_disputed_facts_are_named_in_words_on_public_pages(client, catalogue):
+    page = client.get("/events/2003-establishment-of-gcim/").content.decode()
+    assert "start date" in page
+    assert "start_date" not in page
+
+
+def test_curators_read_and_edit_the_notes_in_the_admin(catalogue):
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.factories import make_curator
+
+    Organization.objects.filter(slug="iom").update(curator_notes="Found in 004, Section A.1.")
+    client = Client()
+    client.force_login(make_curator())
+    organization = Organization.objects.get(slug="iom")
+    page = client.get(reverse("admin:processes_organization_change", args=[organization.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="curator_notes"' in html
+    assert "Found in 004, Section A.1." in html
+    exceptions = client.get(reverse("admin:processes_checkexception_changelist"))
+    assert exceptions.status_code == 200
+    assert "Capacitybuilding" in exceptions.content.decode()
