@@ -245,19 +245,22 @@ def _colours(css):
 
 
 def test_the_focus_indicator_stands_out_at_least_three_to_one(page, production_site):
-    page.goto(production_site + "/processes/")
     seen = set()
-    for _ in range(25):
-        page.keyboard.press("Tab")
-        style = page.evaluate(FOCUS_STYLE)
-        if style["tag"] in seen:
-            continue
-        seen.add(style["tag"])
-        (page_background,) = _colours(style["background"])
-        # The strongest colour of the indicator (outline, or the bar drawn as a shadow).
-        drawn = _colours(style["shadow"])
-        if style["outlineStyle"] != "none" and style["outlineWidth"] != "0px":
-            drawn += _colours(style["outline"])
-        assert drawn, style
-        assert max(_contrast(c, page_background) for c in drawn) >= 3, style
+    # From the top (the header's and the results' links), then from the filters, which
+    # follow the results in the page.
+    for start in ("/processes/", "/processes/#filters"):
+        page.goto(production_site + start)
+        for _ in range(25):
+            page.keyboard.press("Tab")
+            style = page.evaluate(FOCUS_STYLE)
+            if style["tag"] in seen:
+                continue
+            seen.add(style["tag"])
+            (page_background,) = _colours(style["background"])
+            # The strongest colour of the indicator (outline, or the bar drawn as a shadow).
+            drawn = _colours(style["shadow"])
+            if style["outlineStyle"] != "none" and style["outlineWidth"] != "0px":
+                drawn += _colours(style["outline"])
+            assert drawn, style
+            assert max(_contrast(c, page_background) for c in drawn) >= 3, style
     assert {"A", "INPUT"} <= seen or {"A", "SELECT"} <= seen
