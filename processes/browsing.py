@@ -335,16 +335,20 @@ class FilteredListView(ListView):
             suggestions=self.suggestion_links(),
         )
         context["summary"] = self.summary(context, active)
-        context["shows_roles"] = bool(
+        shows = (
             kwargs.get("filters_valid")
             and context.get("page_obj") is not None
             and self.annotate_rows(context["page_obj"].object_list)
         )
+        context["shows_roles"] = shows or ""
+        context["roles_heading"] = getattr(self, "roles_heading", "")
         return context
 
     def annotate_rows(self, rows):
         """Add to the shown rows what explains why they matched (a participant's roles as
-        ``matched_roles``); True if it did."""
+        ``matched_roles``). Returns what the rows' role cells name beside each role:
+        "roles" (nothing: one participant or process chosen), "names" (the participant) or
+        "processes" (the process); a false value when nothing was added."""
         return False
 
     def export_link(self, excel):

@@ -208,7 +208,10 @@ class ProcessListView(FilteredListView):
             states=states, organizations=organizations, roles=data.get("role")
         ).filter(process__in=rows)
         attach_roles(rows, participations, "process_id")
-        return True
+        chosen = [*(states or []), *(organizations or [])]
+        # One participant chosen: the column is headed by its name and shows roles only.
+        self.roles_heading = f"Role of {chosen[0]}" if len(chosen) == 1 else "Roles"
+        return "roles" if len(chosen) == 1 else "names"
 
 
 def attach_roles(rows, participations, link):
@@ -335,7 +338,11 @@ class RolesInChosenProcessesMixin:
             processes=data["process"], roles=data.get("role")
         ).filter(**{f"{self.participant}__in": rows})
         attach_roles(rows, participations, f"{self.participant}_id")
-        return True
+        chosen = data["process"]
+        self.roles_heading = (
+            f"Role in {chosen[0].short_name or chosen[0].name}" if len(chosen) == 1 else "Roles"
+        )
+        return "roles" if len(chosen) == 1 else "processes"
 
 
 class MemberStateListView(RolesInChosenProcessesMixin, FilteredListView):

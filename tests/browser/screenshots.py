@@ -16,6 +16,11 @@ from tests.browser.site_server import PROJECT, catalogue_site, chromium
 PAGES = {
     "home": "/",
     "processes-asia": "/processes/?region=Asia",
+    "processes-rcp-asia-iom": "/processes/?category=rcp&region=Asia&organization=IOM",
+    "participations-misspelt": "/participations/?process=Budapets+Process",
+    "search-soderkoping": "/search/?q=Soderkoping",
+    "sources": "/sources/",
+    "state-ghana": "/states/gha/",
     "process-budapest": "/processes/budapest-process/",
     "states": "/states/",
     "state-hungary": "/states/hun/",
