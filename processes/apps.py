@@ -25,6 +25,7 @@ class ProcessesConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
+        from migration_governance import checks  # noqa: F401 (registers the deploy checks)
         from processes import time_budget
 
         # Page and block time limits on every connection (processes/time_budget.py).

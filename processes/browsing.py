@@ -12,6 +12,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.db import OperationalError
@@ -23,7 +24,7 @@ from django.utils.text import capfirst
 from django.views.generic import ListView
 
 from processes.export import stream_rows
-from processes.time_budget import time_limit
+from processes.time_budget import export_rows_bounded, time_limit
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
@@ -415,7 +416,9 @@ def csv_response(request, header, rows, name):
 
     def lines():
         yield writer.writerow(header)
-        for row in rows:
+        for row in export_rows_bounded(
+            rows, settings.EXPORT_TIME_LIMIT_SECONDS, settings.EXPORT_MIN_ROWS_PER_SECOND
+        ):
             yield writer.writerow([csv_safe(value) for value in row])
 
     return download(request, lines(), name)

@@ -155,6 +155,15 @@ def _apply_session_timeout(connection):
     raw.time_budget_statement_ms = wanted
 
 
+def statement_time_limit(seconds, using="default"):
+    """On PostgreSQL, bound each statement of this thread's connection to ``seconds``
+    (the session's statement_timeout, kept while an export streams)."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        connection.time_budget_statement_ms = int(seconds * 1000)
+        _apply_session_timeout(connection)  # a kept connection; a new one on creation
+
+
 @contextmanager
 def page_time_limit(seconds, using="default"):
     """Bound everything the database does for one page to about ``seconds``."""
@@ -167,8 +176,7 @@ def page_time_limit(seconds, using="default"):
         return execute(sql, params, many, context)
 
     if connection.vendor == "postgresql":
-        connection.time_budget_statement_ms = int(seconds * 1000)
-        _apply_session_timeout(connection)  # a kept connection; a new one gets it on creation
+        statement_time_limit(seconds, using)
         with connection.execute_wrapper(refuse_late_queries):
             yield
     elif connection.vendor == "sqlite":
