@@ -46,4 +46,5 @@ def init_sentry(dsn, **options):
         raise ImproperlyConfigured(
             "SENTRY_DSN is set but sentry-sdk is not installed: pip install -e '.[sentry]'"
         ) from exc
-    return sentry_sdk.init(dsn=dsn, send_default_pii=False, traces_sample_rate=0, **options)
+    # No personal data: sentry-sdk sends none unless told to.
+    return sentry_sdk.init(dsn=dsn, traces_sample_rate=0, **options)
