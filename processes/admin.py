@@ -47,6 +47,9 @@ from timeline.models import Document, Event
 admin.site.site_header = "Migration governance catalogue: curation"
 admin.site.site_title = "Catalogue curation"
 admin.site.index_title = "What the catalogue holds"
+# No model sidebar beside every form: the breadcrumbs and the index lead to each list, and
+# the forms' rows get the width of a 1,280 px window.
+admin.site.enable_nav_sidebar = False
 
 # Notes and descriptions in table rows: a few lines, not a full-page text box.
 COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
@@ -265,6 +268,10 @@ class ParticipationInline(CatalogueInline):
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 30})}
     }
     show_change_link = True
+
+    class Media:
+        css = {"all": ["css/admin-participations.css"]}
+        js = ["js/admin-labels.js"]
 
     def get_formset(self, request, obj=None, **kwargs):
         self.process = obj  # this inline instance serves this one request

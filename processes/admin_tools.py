@@ -438,6 +438,7 @@ class CatalogueInline(LabelledInlineMixin, CatalogueFormMixin, admin.TabularInli
     """An inline of catalogue rows; rows of versioned models get the locking form."""
 
     extra = 0
+    template = "admin/edit_inline/tabular_catalogue.html"
 
 
 class RelationInline(LabelledInlineMixin, admin.TabularInline):
