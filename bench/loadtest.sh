@@ -35,7 +35,7 @@ export DATABASE_URL="${LOADTEST_DATABASE_URL:-sqlite:///$work/loadtest.sqlite3}"
 export LOADTEST_USERNAME_1=loadtest-curator-1 LOADTEST_USERNAME_2=loadtest-curator-2
 export LOADTEST_PASSWORD="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')"
 export LOADTEST_SAVES_FILE="$work/accepted-saves.json"
-export LOADTEST_PROCESSES="${LOADTEST_PROCESSES:-budapest-process,bali-process}"
+export LOADTEST_PROCESSES="${LOADTEST_PROCESSES:-gfmd,global-compact-for-migration}"
 
 echo "== scratch catalogue on ${DATABASE_URL%%://*}"
 .venv/bin/python manage.py migrate --noinput -v0

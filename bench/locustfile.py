@@ -31,7 +31,9 @@ from locust.contrib.fasthttp import FastHttpUser
 
 PROJECT = Path(__file__).resolve().parent.parent
 ADMIN = "/" + os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
-EDITED_PROCESSES = os.environ.get("LOADTEST_PROCESSES", "budapest-process,bali-process").split(",")
+EDITED_PROCESSES = os.environ.get("LOADTEST_PROCESSES", "gfmd,global-compact-for-migration").split(
+    ","
+)
 SAVES_FILE = os.environ.get("LOADTEST_SAVES_FILE", "")
 CURATORS = [
     (os.environ.get(f"LOADTEST_USERNAME_{n}", ""), os.environ.get("LOADTEST_PASSWORD", ""))
