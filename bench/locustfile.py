@@ -6,11 +6,15 @@ catalogue with ``make serve`` on 127.0.0.1 and creates the curator account. By h
     LOADTEST_USERNAME=… LOADTEST_PASSWORD=… .venv/bin/locust -f bench/locustfile.py \
         --headless -u 50 -r 10 -t 60s --host http://127.0.0.1:8000
 
-Readers (49 of the 50 users) open the home page, filtered lists, detail pages, the
-timeline, the matrix and the overlap, and download CSV. One curator logs in to the admin
-and saves a new description of one process again and again, through the admin's own change
-form (every field sent back as a browser would, CSRF token included). At the end the
-curator reads the record back: the last description it saved must be the one stored.
+Readers (48 of the 50 users) open the home page, filtered lists, detail pages, the
+timeline, the matrix and the overlap, and download CSV. Two curators log in to the admin
+and save new descriptions of the same processes (LOADTEST_PROCESSES) again and again,
+through the admin's own change form (every field sent back as a browser would, CSRF token
+included). When both open the same version and save, optimistic locking must refuse the
+second save with its message (a conflict, not an error). At the end every accepted save is
+written to LOADTEST_SAVES_FILE; bench/loadtest.sh checks against the database that no
+accepted save was lost: no two accepted saves of a record started from the same version,
+and the record holds the accepted save that started from the latest one.
 """
 
 import json
@@ -27,8 +31,23 @@ from locust.contrib.fasthttp import FastHttpUser
 
 PROJECT = Path(__file__).resolve().parent.parent
 ADMIN = "/" + os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
-EDITED_PROCESS = os.environ.get("LOADTEST_PROCESS", "budapest-process")
-LAST_EDIT_FILE = os.environ.get("LOADTEST_LAST_EDIT_FILE", "")
+EDITED_PROCESSES = os.environ.get("LOADTEST_PROCESSES", "gfmd,global-compact-for-migration").split(
+    ","
+)
+SAVES_FILE = os.environ.get("LOADTEST_SAVES_FILE", "")
+CURATORS = [
+    (os.environ.get(f"LOADTEST_USERNAME_{n}", ""), os.environ.get("LOADTEST_PASSWORD", ""))
+    for n in (1, 2)
+]
+# Every save the server accepted: (process slug, version the form was opened at, text).
+ACCEPTED = []
+_curators_started = []
+
+
+@events.test_stop.add_listener
+def write_accepted_saves(environment, **kwargs):
+    if SAVES_FILE:
+        Path(SAVES_FILE).write_text(json.dumps(ACCEPTED), encoding="utf-8")
 
 
 @events.init.add_listener
@@ -86,7 +105,7 @@ EXPORTS = [
 class Reader(FastHttpUser):
     """Someone (or a scraper) reading the public site."""
 
-    weight = 49
+    weight = 48
     wait_time = between(0.5, 2.0)
 
     def on_start(self):
@@ -225,23 +244,26 @@ def read_form(html, form_id):
 
 
 class Curator(HttpUser):
-    """A curator saving edits through the admin's change form, one after another."""
+    """A curator saving edits through the admin's change form, one after another; two of
+    them, on the same records."""
 
-    fixed_count = 1
-    wait_time = between(1.0, 3.0)
+    fixed_count = 2
+    # Briskly: at least 20 saves each in a 60 s run.
+    wait_time = between(0.1, 0.5)
 
     def on_start(self):
-        self.saved = None
-        self.edits = 0
-        self.base = None
+        _curators_started.append(self)
+        username, password = CURATORS[(len(_curators_started) - 1) % len(CURATORS)]
+        self.saves = 0
+        self.conflicts = 0
         login = self.client.get(f"{ADMIN}login/", name="admin login")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text)
         response = self.client.post(
             f"{ADMIN}login/",
             {
                 "csrfmiddlewaretoken": token.group(1) if token else "",
-                "username": os.environ.get("LOADTEST_USERNAME", ""),
-                "password": os.environ.get("LOADTEST_PASSWORD", ""),
+                "username": username,
+                "password": password,
                 "next": ADMIN,
             },
             headers={"Referer": self.host + f"{ADMIN}login/"},
@@ -249,57 +271,56 @@ class Curator(HttpUser):
             allow_redirects=False,
         )
         if response.status_code != 302:
-            raise RuntimeError(f"curator could not log in: HTTP {response.status_code}")
-        found = self.client.get(
-            f"{ADMIN}processes/process/?q={EDITED_PROCESS}", name="admin process list"
-        )
-        ids = re.findall(r'href="([^"]*/processes/process/\d+/change/)[^"]*"', found.text)
-        if not ids:
-            raise RuntimeError(f"no admin change link for the process {EDITED_PROCESS!r}")
-        self.change_url = ids[0]
+            raise RuntimeError(f"curator {username} could not log in: HTTP {response.status_code}")
+        self.change_urls = {}
+        for slug in EDITED_PROCESSES:
+            found = self.client.get(
+                f"{ADMIN}processes/process/?q={slug}", name="admin process list"
+            )
+            ids = re.findall(r'href="([^"]*/processes/process/\d+/change/)[^"]*"', found.text)
+            if not ids:
+                raise RuntimeError(f"no admin change link for the process {slug!r}")
+            self.change_urls[slug] = ids[0]
 
     @task
     def save_a_new_description(self):
-        page = self.client.get(self.change_url, name="admin change form")
+        slug = random.choice(EDITED_PROCESSES)
+        change_url = self.change_urls[slug]
+        page = self.client.get(change_url, name="admin change form")
         fields, _ = read_form(page.text, "process_form")
         if not fields:
             raise RuntimeError(f"no process change form (HTTP {page.status_code})")
         data = [(k, v) for k, v in fields if k != "description"]
         current = next((v for k, v in fields if k == "description"), "")
-        if self.base is None:
-            self.base = current.split(" [load-test edit ")[0]
-        self.edits += 1
-        description = f"{self.base} [load-test edit {self.edits} at {time.time():.3f}]"
+        opened = next((v for k, v in fields if k == "opened_version"), "")
+        base = current.split(" [load-test edit ")[0]
+        description = f"{base} [load-test edit by {id(self)} at {time.time():.6f}]"
         data += [("description", description), ("_save", "Save")]
         with self.client.post(
-            self.change_url,
+            change_url,
             data,
-            headers={"Referer": self.host + self.change_url},
+            headers={"Referer": self.host + change_url},
             name="admin save",
             allow_redirects=False,
             catch_response=True,
         ) as response:
             if response.status_code == 302:
-                self.saved = description
-                if LAST_EDIT_FILE:
-                    Path(LAST_EDIT_FILE).write_text(description, encoding="utf-8")
+                self.saves += 1
+                ACCEPTED.append((slug, int(opened), description))
                 response.success()
-            else:
-                _, errors = read_form(response.text, "process_form")
-                response.failure(f"save refused (HTTP {response.status_code}): {errors[:5]}")
-
-    def on_stop(self):
-        if self.saved is None:
-            return
-        page = self.client.get(self.change_url, name="admin change form (final check)")
-        fields, _ = read_form(page.text, "process_form")
-        stored = next((v for k, v in fields if k == "description"), None)
-        if stored != self.saved:
-            events.request.fire(
-                request_type="CHECK",
-                name="last saved edit is stored",
-                response_time=0,
-                response_length=0,
-                exception=AssertionError(f"lost edit: saved {self.saved!r}, stored {stored!r}"),
-                context={},
-            )
+                return
+            _, errors = read_form(response.text, "process_form")
+            if response.status_code == 200 and any("after you opened it" in e for e in errors):
+                # The other curator saved this record first: locking refused the stale form.
+                self.conflicts += 1
+                response.success()
+                events.request.fire(
+                    request_type="LOCK",
+                    name="stale save refused (conflict)",
+                    response_time=0,
+                    response_length=0,
+                    exception=None,
+                    context={},
+                )
+                return
+            response.failure(f"save refused (HTTP {response.status_code}): {errors[:5]}")

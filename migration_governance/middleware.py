@@ -1,4 +1,7 @@
-"""Two small guards every response passes through.
+"""Small guards every response passes through.
+
+``RequestIdMiddleware`` gives each request an id: in the ``X-Request-ID`` response header,
+in every log line about the request, and on the 500 page, so a reader can quote it.
 
 ``RejectControlCharactersMiddleware`` answers 400 to an address whose path or query string
 holds a control character (a NUL byte above all: PostgreSQL cannot store or compare one, so
@@ -9,10 +12,16 @@ Django's SecurityMiddleware, X-Frame-Options from its XFrameOptionsMiddleware.
 """
 
 import re
+import secrets
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.shortcuts import render
+
+from processes.time_budget import page_time_limit, statement_time_limit
+
+# An id a proxy has already given the request is kept if it looks like one.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 # C0 controls and DEL, once the address is percent-decoded. Tab, line feed and carriage
 # return are left alone: people paste them into search boxes, and they are harmless.
@@ -22,6 +31,52 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def has_control_characters(request):
     query = unquote(request.META.get("QUERY_STRING", "").replace("+", " "), errors="replace")
     return bool(_CONTROL.search(request.path) or _CONTROL.search(query))
+
+
+def cookies_with_control_characters(request):
+    """Cookies whose name or value holds a control character (a NUL would reach the
+    database as an error when the session is looked up)."""
+    return [name for name, value in request.COOKIES.items() if _CONTROL.search(name + value)]
+
+
+class RequestIdMiddleware:
+    """Each request's id: the proxy's ``X-Request-ID`` if it sent a plausible one, else a
+    fresh random one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        given = request.META.get("HTTP_X_REQUEST_ID", "")
+        request.request_id = given if _REQUEST_ID.fullmatch(given) else secrets.token_hex(8)
+        if settings.SENTRY_DSN:
+            import sentry_sdk
+
+            sentry_sdk.set_tag("request_id", request.request_id)
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class PageTimeLimitMiddleware:
+    """Every page gets ``PAGE_TIME_LIMIT_SECONDS`` of database work (processes/time_budget.py);
+    past it the query is cut short and the reader gets the 503 page. CSV exports are
+    bounded by the rows they deliver instead (processes/export.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.PAGE_TIME_LIMIT_SECONDS
+        if request.path.endswith(".csv"):
+            # Each statement of an export gets the export's base time; the rows it must
+            # deliver per second bound it beyond that.
+            statement_time_limit(settings.EXPORT_TIME_LIMIT_SECONDS)
+            return self.get_response(request)
+        if not seconds:
+            return self.get_response(request)
+        with page_time_limit(seconds):
+            return self.get_response(request)
 
 
 class RejectControlCharactersMiddleware:
@@ -38,12 +93,28 @@ class RejectControlCharactersMiddleware:
                 {"message": "The address contains control characters (such as a NUL byte)."},
                 status=400,
             )
+        broken = cookies_with_control_characters(request)
+        if broken:
+            request.COOKIES = {}  # nothing below may read them, the 400 page included
+            response = render(
+                request,
+                "400.html",
+                {
+                    "message": "A cookie holds control characters (such as a NUL byte). "
+                    "It has been removed: reload the page."
+                },
+                status=400,
+            )
+            for name in broken:
+                response.delete_cookie(name)
+            return response
         return self.get_response(request)
 
 
 class SecurityHeadersMiddleware:
     """Content-Security-Policy and Permissions-Policy on every response, unless a view
-    has set its own."""
+    has set its own; X-Frame-Options too on the answers that never reach Django's
+    XFrameOptionsMiddleware (the guards' 400 pages)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -57,4 +128,8 @@ class SecurityHeadersMiddleware:
         for name, value in self.headers.items():
             if value and name not in response:
                 response[name] = value
+        if "X-Frame-Options" not in response and not getattr(
+            response, "xframe_options_exempt", False
+        ):
+            response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
         return response

@@ -43,14 +43,18 @@ fi
 
 # Threaded workers: a slow request (a large CSV) never holds up the others. Two processes
 # by default for a two-core machine; WEB_CONCURRENCY and GUNICORN_THREADS change that.
+# A graceful restart (kill -HUP on the master, a deploy) lets old workers finish what they
+# serve, exports included, for GUNICORN_GRACEFUL_TIMEOUT seconds. The access log names
+# each request's id (X-Request-ID), the one the error log and the 500 page show.
 exec "$BIN/gunicorn" migration_governance.wsgi \
     --bind "$HOST:$PORT" \
     --worker-class gthread \
     --workers "${WEB_CONCURRENCY:-2}" \
     --threads "${GUNICORN_THREADS:-8}" \
     --timeout 60 \
-    --graceful-timeout 30 \
+    --graceful-timeout "${GUNICORN_GRACEFUL_TIMEOUT:-120}" \
     --max-requests 5000 \
     --max-requests-jitter 500 \
     --access-logfile - \
+    --access-logformat '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" request=%({x-request-id}o)s' \
     --error-logfile -

@@ -63,10 +63,15 @@ INSTALLED_APPS = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
+    # First, so that every answer (redirects and guards' 400s too) carries the request id.
+    "migration_governance.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "migration_governance.middleware.SecurityHeadersMiddleware",
     "migration_governance.middleware.RejectControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Static files above are not bounded; everything below is (sessions included).
+    "migration_governance.middleware.PageTimeLimitMiddleware",
+    "migration_governance.login_limits.OversizedLoginMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,6 +85,13 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "migration_governance.urls"
+
+# Every page gets this many seconds of database work, then a 503 (templates/503.html);
+# CSV exports get EXPORT_TIME_LIMIT_SECONDS plus a second per EXPORT_MIN_ROWS_PER_SECOND
+# rows (processes/time_budget.py). 0 turns the page bound off.
+PAGE_TIME_LIMIT_SECONDS = float(os.environ.get("DJANGO_PAGE_TIME_LIMIT_SECONDS", "10"))
+EXPORT_TIME_LIMIT_SECONDS = float(os.environ.get("DJANGO_EXPORT_TIME_LIMIT_SECONDS", "30"))
+EXPORT_MIN_ROWS_PER_SECOND = int(os.environ.get("DJANGO_EXPORT_MIN_ROWS_PER_SECOND", "1000"))
 
 TEMPLATES = [
     {
@@ -171,7 +183,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Five failed logins for one username from one address lock that pair out for the cool-off
 # time; a success clears the count. The lockout page is templates/429.html.
-AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+# One address failing this often across any usernames is locked out too (password
+# spraying), for the same cool-off time (login_limits.LoginAttemptsBackend).
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = datetime.timedelta(
     minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15"))
 )
@@ -179,9 +195,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "429.html"
 # Behind reverse proxies, how many of them append to X-Forwarded-For (0: none, use the
-# address the server sees).
-TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+# address the server sees). A TLS proxy (DJANGO_SECURE_PROXY_SSL_HEADER) implies one:
+# otherwise every client has the proxy's address, and five bad posts lock anyone out.
+BEHIND_PROXY = env_bool("DJANGO_SECURE_PROXY_SSL_HEADER")
+TRUSTED_PROXY_COUNT = int(
+    os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "1" if BEHIND_PROXY else "0")
+)
 AXES_CLIENT_IP_CALLABLE = "migration_governance.login_limits.client_address"
+AXES_USERNAME_CALLABLE = "migration_governance.login_limits.client_username"
+# An unsafe ?next= on the admin login lands on the admin's index, not a 404.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 # --- HTTPS, cookies and response headers --------------------------------------------------
 
@@ -189,7 +213,7 @@ AXES_CLIENT_IP_CALLABLE = "migration_governance.login_limits.client_address"
 # send HSTS, and mark the session and CSRF cookies Secure. Off for `make serve` on
 # 127.0.0.1, which speaks plain HTTP.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT")
-if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
+if BEHIND_PROXY:
     # Only behind a proxy that sets X-Forwarded-Proto itself and strips any from clients.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(
@@ -222,3 +246,40 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# --- Errors: logged with their request id, optionally reported --------------------------
+
+# Everything at WARNING and above, and every unhandled error with its traceback and path,
+# goes to standard error (gunicorn's error log under `make serve`), each line with the
+# request's id, which the 500 page shows and the X-Request-ID header carries.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "migration_governance.error_reporting.RequestIdFilter"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [request %(request_id)s] %(message)s"
+        }
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        # Django's own handlers mail admins (there are none) and print only under DEBUG.
+        "django": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+    },
+}
+
+# Optional error reporting to Sentry (or a compatible service): set SENTRY_DSN and install
+# the "sentry" extra. Off by default; nothing is sent anywhere without it.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from migration_governance.error_reporting import init_sentry
+
+    init_sentry(SENTRY_DSN)

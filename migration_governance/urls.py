@@ -10,3 +10,6 @@ urlpatterns = [
     path("", include("processes.urls")),
     path("", include("timeline.urls")),
 ]
+
+# The 500 page shows the request id, and a page out of time gets the 503 page.
+handler500 = "migration_governance.error_reporting.server_error"

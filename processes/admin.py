@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Value, When
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
 
 from processes import catalogue
 from processes.admin_tools import (
@@ -48,6 +49,9 @@ from timeline.models import Document, Event
 admin.site.site_header = "Migration governance catalogue: curation"
 admin.site.site_title = "Catalogue curation"
 admin.site.index_title = "What the catalogue holds"
+# No model sidebar beside every form: the breadcrumbs and the index lead to each list, and
+# the forms' rows get the width of a 1,280 px window.
+admin.site.enable_nav_sidebar = False
 
 # Notes and descriptions in table rows: a few lines, not a full-page text box.
 COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
@@ -234,39 +238,69 @@ class ParticipationInlineFormSet(BaseInlineFormSet):
             seen.add(key)
 
 
+# Participations on a process's page, a page at a time: the busiest process has dozens,
+# and all of them inline made a 600 KB form taking seconds to open.
+PARTICIPATIONS_PER_PAGE = 10
+PARTICIPATIONS_PAGE_PARAM = "participations_page"
+
+
+def participations_in_role_order(queryset):
+    role_order = Case(
+        *(When(role=value, then=Value(index)) for index, (value, _) in enumerate(Role.choices)),
+        default=Value(len(Role.choices)),
+    )
+    return queryset.annotate(role_order=role_order).order_by(
+        "role_order", "state__name", "organization__name", "as_of", "pk"
+    )
+
+
+def participation_page(request, process):
+    """(page number, page count, total) of the process's participations the request asks
+    for (``?participations_page=``), the number clamped to the pages there are."""
+    total = process.participations.count() if process is not None and process.pk else 0
+    pages = max(1, -(-total // PARTICIPATIONS_PER_PAGE))
+    try:
+        number = int(request.GET.get(PARTICIPATIONS_PAGE_PARAM, "1"))
+    except ValueError:
+        number = 1
+    return min(max(number, 1), pages), pages, total
+
+
 class ParticipationInline(CatalogueInline):
-    """Who takes part in the process, in the order of the roles (members first)."""
+    """Who takes part in the process, in the order of the roles (members first), a page of
+    PARTICIPATIONS_PER_PAGE at a time; dates and the stated-total flag are on each
+    participation's own page (the ✎ link), so the rows fit a 1,280 px window."""
 
     model = Participation
     formset = ParticipationInlineFormSet
-    fields = [
-        "role",
-        "state",
-        "organization",
-        "as_of",
-        "start_date",
-        "end_date",
-        "outside_stated_total",
-        "note",
-        "curator_notes",
-        "publication",
-    ]
+    fields = ["role", "state", "organization", "as_of", "note", "publication"]
     autocomplete_fields = ["state", "organization"]
-    formfield_overrides = COMPACT_TEXT
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 30})}
+    }
     show_change_link = True
 
+    class Media:
+        css = {"all": ["css/admin-participations.css"]}
+        js = ["js/admin-labels.js"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self.process = obj  # this inline instance serves this one request
+        return super().get_formset(request, obj, **kwargs)
+
     def get_queryset(self, request):
-        role_order = Case(
-            *(When(role=value, then=Value(index)) for index, (value, _) in enumerate(Role.choices)),
-            default=Value(len(Role.choices)),
+        queryset = participations_in_role_order(
+            super().get_queryset(request).select_related("state", "organization")
         )
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("state", "organization")
-            .annotate(role_order=role_order)
-            .order_by("role_order", "state__name", "organization__name", "as_of")
-        )
+        process = getattr(self, "process", None)
+        if process is None or process.pk is None:
+            return queryset
+        number, _, _ = participation_page(request, process)
+        start = (number - 1) * PARTICIPATIONS_PER_PAGE
+        # The formset filters its queryset by process, which a slice cannot take: the
+        # page is the list of its rows' keys instead.
+        page = queryset.filter(process=process).values_list("pk", flat=True)
+        return queryset.filter(pk__in=list(page[start : start + PARTICIPATIONS_PER_PAGE]))
 
 
 class ProcessCitationInline(CitationInline):
@@ -342,6 +376,29 @@ class ProcessAdmin(CatalogueAdmin):
     ]
     inlines = [ParticipationInline, ProcessCitationInline, ProcessClaimInline]
     csv_columns = PROCESS_COLUMNS
+    change_form_template = "admin/processes/process/change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        process = self.get_object(request, object_id)
+        if process is not None:
+            number, pages, total = participation_page(request, process)
+            changelist = reverse("admin:processes_participation_changelist")
+            extra_context = {
+                **(extra_context or {}),
+                "participations": {
+                    "total": total,
+                    "number": number,
+                    "first": (number - 1) * PARTICIPATIONS_PER_PAGE + 1 if total else 0,
+                    "last": min(number * PARTICIPATIONS_PER_PAGE, total),
+                    "pages": [(n, f"?{PARTICIPATIONS_PAGE_PARAM}={n}") for n in range(1, pages + 1)]
+                    if pages > 1
+                    else [],
+                    "list_url": f"{changelist}?process__id__exact={process.pk}",
+                    "add_url": reverse("admin:processes_participation_add")
+                    + f"?process={process.pk}",
+                },
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         return (

@@ -412,13 +412,36 @@ class CatalogueAdmin(CatalogueFormMixin, SimpleHistoryAdmin):
         )
 
 
-class CatalogueInline(CatalogueFormMixin, admin.TabularInline):
+class LabelledInlineMixin:
+    """A tabular inline's cells are labelled by its column headings, which assistive
+    technology cannot tie to each row's inputs: each input gets its field's name as
+    ``aria-label`` (axe-core's "label" and "select-name" rules), the delete box too."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for field in formset.form.base_fields.values():
+            widget = getattr(field.widget, "widget", field.widget)  # inside the +/✎ wrapper
+            if not widget.is_hidden:
+                widget.attrs.setdefault("aria-label", str(field.label))
+        add_fields = formset.add_fields
+
+        def add_labelled_fields(self, form, index):
+            add_fields(self, form, index)
+            if "DELETE" in form.fields:
+                form.fields["DELETE"].widget.attrs.setdefault("aria-label", "Delete this row")
+
+        formset.add_fields = add_labelled_fields
+        return formset
+
+
+class CatalogueInline(LabelledInlineMixin, CatalogueFormMixin, admin.TabularInline):
     """An inline of catalogue rows; rows of versioned models get the locking form."""
 
     extra = 0
+    template = "admin/edit_inline/tabular_catalogue.html"
 
 
-class RelationInline(admin.TabularInline):
+class RelationInline(LabelledInlineMixin, admin.TabularInline):
     """The rows of a many-to-many relation, edited on the record's own page, each related
     record picked by type-ahead. Set ``model`` to the relation's ``through`` model."""
 

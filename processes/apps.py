@@ -45,6 +45,13 @@ class ProcessesConfig(AppConfig):
     verbose_name = "Processes, states and organizations"
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from migration_governance import checks  # noqa: F401 (registers the deploy checks)
+        from processes import time_budget
+
+        # Page and block time limits on every connection (processes/time_budget.py).
+        connection_created.connect(time_budget.connection_created, dispatch_uid="time_budget")
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(catalogue_changed, dispatch_uid=f"catalogue_changed_{signal!r}")
         for signal in (post_save, post_delete):

@@ -10,12 +10,12 @@ import hashlib
 import itertools
 import re
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
-from django.db import OperationalError, connections
+from django.db import OperationalError
 from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
@@ -24,6 +24,7 @@ from django.utils.text import capfirst, slugify
 from django.views.generic import ListView
 
 from processes.export import stream_rows
+from processes.time_budget import export_rows_bounded, time_limit
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
@@ -112,43 +113,6 @@ class Facet:
                 .annotate(n=Count(link, distinct=True))
             )
         return list(rows.order_by("-n", self.path))
-
-
-@contextmanager
-def time_limit(milliseconds, using="default"):
-    """Abort the queries run inside after ``milliseconds`` (raising OperationalError).
-
-    Set on the driver's own connection so the query log, and the query counts pinned by
-    the tests, are the same on both databases. On PostgreSQL a savepoint keeps an enclosing
-    transaction usable after a cancelled query."""
-    connection = connections[using]
-    connection.ensure_connection()
-    raw = connection.connection
-    if connection.vendor == "sqlite":
-        deadline = time.monotonic() + milliseconds / 1000
-        raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
-        try:
-            yield
-        finally:
-            raw.set_progress_handler(None, 0)
-        return
-    if connection.vendor != "postgresql":
-        yield
-        return
-    nested = connection.in_atomic_block
-    if nested:
-        raw.execute("SAVEPOINT time_limit")
-    raw.execute(f"SET statement_timeout = {int(milliseconds)}")
-    try:
-        yield
-    except Exception:
-        if nested:
-            raw.execute("ROLLBACK TO SAVEPOINT time_limit")
-        raise
-    finally:
-        raw.execute("SET statement_timeout = DEFAULT")
-        if nested:
-            raw.execute("RELEASE SAVEPOINT time_limit")
 
 
 def cached_figures(parts, compute, keep=lambda figures: True):
@@ -590,7 +554,7 @@ def download(request, chunks, name):
     excel = excel_flag(request)
     if excel is None:
         return HttpResponseBadRequest(
-            "Invalid value for 'excel': use 1 (a file for Excel) or 0.",
+            "Invalid filter: excel: use 1 (a file for Excel) or 0 (a plain CSV).",
             content_type="text/plain; charset=utf-8",
         )
     if excel:
@@ -608,7 +572,9 @@ def csv_response(request, header, rows, name):
 
     def lines():
         yield writer.writerow(header)
-        for row in rows:
+        for row in export_rows_bounded(
+            rows, settings.EXPORT_TIME_LIMIT_SECONDS, settings.EXPORT_MIN_ROWS_PER_SECOND
+        ):
             yield writer.writerow([csv_safe(value) for value in row])
 
     return download(request, lines(), name)

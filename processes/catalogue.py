@@ -104,8 +104,34 @@ def read_records(paths):
                 raise CatalogueLoadError(
                     f"{record.describe()}: fixtures use natural keys only; remove the 'pk'."
                 )
+            _refuse_nul(record)
             records.append(record)
     return records
+
+
+def _nul_fields(value, name):
+    """The names of the fields (``websites[2]`` inside a list) whose text holds a NUL."""
+    if isinstance(value, str):
+        return [name] if "\x00" in value else []
+    if isinstance(value, list):
+        return [f for n, item in enumerate(value) for f in _nul_fields(item, f"{name}[{n}]")]
+    if isinstance(value, dict):
+        return [f for key, item in value.items() for f in _nul_fields(item, f"{name}.{key}")]
+    return []
+
+
+def _refuse_nul(record):
+    """PostgreSQL cannot store a NUL character in text; SQLite can. Refuse it on every
+    database, so that a catalogue loading on one loads on the other."""
+    fields = record.data.get("fields")
+    if not isinstance(fields, dict):
+        return
+    found = [f for name, value in fields.items() for f in _nul_fields(value, name)]
+    if found:
+        raise CatalogueLoadError(
+            f"{record.describe()}: {', '.join(found)}: text contains a NUL character (\\x00), "
+            "which no database field may hold"
+        )
 
 
 def _save_record(record, using, loaded):

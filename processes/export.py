@@ -12,9 +12,12 @@ import io
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import CharField, Exists, F, Func, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Cast, Concat
+
+from processes.time_budget import export_rows_bounded, time_limit
 
 EXPORT_BATCH = 5000
 
@@ -204,7 +207,13 @@ def stream_rows(queryset, columns, site, using="default"):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     batch = []
-    for row in rows.iterator(chunk_size=EXPORT_BATCH):
+    bounded = export_rows_bounded(
+        rows.iterator(chunk_size=EXPORT_BATCH),
+        settings.EXPORT_TIME_LIMIT_SECONDS,
+        settings.EXPORT_MIN_ROWS_PER_SECOND,
+        using=using,
+    )
+    for row in bounded:
         batch.append(row)
         if len(batch) == EXPORT_BATCH:
             writer.writerows(batch)
@@ -225,7 +234,18 @@ def _copy_rows(rows, connection):
     raw = connection.connection
     statement = f"COPY ({psycopg.ClientCursor(raw).mogrify(sql, params)}) TO STDOUT WITH CSV"
     started = time.monotonic()
-    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+    # One statement does the whole export: its bound is the base time plus a second per
+    # EXPORT_MIN_ROWS_PER_SECOND rows of the table listed (the planner's row estimate).
+    with raw.cursor() as cursor:
+        cursor.execute(
+            "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass",
+            [rows.model._meta.db_table],
+        )
+        (estimate,) = cursor.fetchone() or (0,)
+    budget_ms = 1000 * (
+        settings.EXPORT_TIME_LIMIT_SECONDS + estimate / settings.EXPORT_MIN_ROWS_PER_SECOND
+    )
+    with time_limit(budget_ms), raw.cursor() as cursor, cursor.copy(statement) as copy:
         for chunk in copy:
             yield bytes(chunk).decode("utf-8")
     if connection.queries_logged:

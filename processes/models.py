@@ -15,6 +15,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from processes.validators import IsWebsiteList, validate_web_url, validate_website_list
+
 # A stand-in for "no as-of date" inside the participation uniqueness rule, so that two
 # undated rows for the same process, participant and role still count as duplicates
 # (SQL treats NULLs as distinct, and SQLite has no NULLS NOT DISTINCT).
@@ -160,7 +162,7 @@ class Source(models.Model):
     published = models.CharField(
         max_length=100, blank=True, help_text="Publication date or year as the source gives it."
     )
-    url = models.URLField(max_length=500, blank=True)
+    url = models.URLField(max_length=500, blank=True, validators=[validate_web_url])
     description = models.TextField(
         blank=True, help_text="What it covers, in our own words (shown on its public page)."
     )
@@ -370,7 +372,7 @@ class Organization(Versioned):
     name = models.CharField(max_length=300)
     acronym = models.CharField(max_length=50, blank=True)
     kind = models.CharField(max_length=20, choices=OrganizationKind.choices)
-    website = models.URLField(max_length=500, blank=True)
+    website = models.URLField(max_length=500, blank=True, validators=[validate_web_url])
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
@@ -505,7 +507,12 @@ class Process(Publishable):
         max_length=200, blank=True, help_text="The region in the source's own words."
     )
     description = models.TextField(blank=True, help_text="Our own words, never pasted text.")
-    websites = models.JSONField(default=list, blank=True)
+    websites = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_website_list],
+        help_text='A list of http:// or https:// addresses: ["https://example.org/"].',
+    )
     topics = models.ManyToManyField(Topic, blank=True, related_name="processes")
     main_areas = models.TextField("main areas of discussion", blank=True)
     main_areas_as_of = models.DateField(null=True, blank=True)
@@ -543,6 +550,13 @@ class Process(Publishable):
                 | Q(year_ended__gte=F("year_established")),
                 name="process_end_not_before_start",
                 violation_error_message="The year ended cannot be before the year established.",
+            ),
+            # The CSV export reads websites as a JSON list of text: anything else would
+            # break it for everyone (processes/validators.py).
+            models.CheckConstraint(
+                condition=IsWebsiteList("websites"),
+                name="process_websites_are_web_addresses",
+                violation_error_message="Websites must be a list of http(s) addresses.",
             ),
         ]
 

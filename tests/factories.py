@@ -142,3 +142,19 @@ def admin_form_data(response):
                 value = str(value)
             data.update(dict.fromkeys(keys, value))
     return data
+
+
+def process_page_showing(client, process, participation):
+    """The URL of the page of ``process``'s change form whose participation rows include
+    ``participation`` (the form shows them a page at a time), as a curator would find it."""
+    from django.urls import reverse
+
+    url = reverse("admin:processes_process_change", args=[process.pk])
+    page = 1
+    while True:
+        paged = f"{url}?participations_page={page}"
+        response = client.get(paged)
+        if str(participation.pk) in admin_form_data(response).values():
+            return paged
+        assert page < len(response.context["participations"]["pages"]), "row not on any page"
+        page += 1

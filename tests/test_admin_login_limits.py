@@ -145,3 +145,68 @@ def test_a_bad_admin_path_is_refused(value):
     result = resolve_in_subprocess(value, "/admin/")
     assert result.returncode != 0
     assert "DJANGO_ADMIN_PATH" in result.stderr
+
+
+def test_one_address_spraying_many_usernames_is_locked_out(curator, settings):
+    """Password spraying: 40 usernames from one address were never refused."""
+    limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT
+    assert limit > settings.AXES_FAILURE_LIMIT
+    answers = [
+        attempt(Client(), f"sprayed-{n}", "wrong", ip="192.0.2.50").status_code for n in range(40)
+    ]
+    assert answers[:limit] == [200] * limit  # each username failed only once
+    assert set(answers[limit:]) == {429}
+    # Even the right password is refused from that address, with the page saying why…
+    response = attempt(Client(), curator.username, PASSWORD, ip="192.0.2.50")
+    assert response.status_code == 429
+    assert b"whatever the username" in response.content
+    # …while the curator logs in from elsewhere.
+    assert attempt(Client(), curator.username, PASSWORD, ip="192.0.2.51").status_code == 302
+
+
+def test_behind_the_documented_tls_proxy_each_client_is_locked_out_alone(curator, settings):
+    """The README's proxy setting now implies one trusted proxy: a stranger's five bad
+    posts lock out the stranger's address, not the proxy's (and so every curator)."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+    for _ in range(5):
+        Client().post(
+            LOGIN,
+            {"username": curator.username, "password": "wrong"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR="198.51.100.66",
+        )
+    response = Client().post(
+        LOGIN,
+        {"username": curator.username, "password": PASSWORD, "next": "/admin/"},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR="203.0.113.10",
+    )
+    assert response.status_code == 302
+
+
+def run_deploy_check(**env):
+    from tests.test_security_headers import production_env
+
+    environment = production_env(DJANGO_SECURE_SSL_REDIRECT="1", **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_proxy_settings_imply_a_trusted_proxy_and_check_deploy_flags_disagreement():
+    from tests.test_security_headers import production_settings
+
+    assert production_settings("TRUSTED_PROXY_COUNT", DJANGO_SECURE_PROXY_SSL_HEADER="1") == {
+        "TRUSTED_PROXY_COUNT": 1
+    }
+    assert run_deploy_check(DJANGO_SECURE_PROXY_SSL_HEADER="1").returncode == 0
+    disagree = run_deploy_check(DJANGO_SECURE_PROXY_SSL_HEADER="1", DJANGO_TRUSTED_PROXY_COUNT="0")
+    assert disagree.returncode != 0
+    assert "catalogue.W001" in disagree.stdout + disagree.stderr
+    undeclared = run_deploy_check(DJANGO_TRUSTED_PROXY_COUNT="2")
+    assert "catalogue.W002" in undeclared.stdout + undeclared.stderr

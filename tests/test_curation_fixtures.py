@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from processes.catalogue import MODEL_ORDER, export_catalogue, fixture_paths, load_catalogue
 from processes.models import Participation, Process, Topic
-from tests.factories import admin_form_data, make_curator
+from tests.factories import admin_form_data, make_curator, process_page_showing
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_a_row_edited_on_its_parents_page_changes_only_its_own_lines(
         process__slug="budapest-process", state__iso3="HUN", role="chair"
     )
     process = participation.process
-    url = reverse("admin:processes_process_change", args=[process.pk])
+    url = process_page_showing(curator_client, process, participation)
     data = admin_form_data(curator_client.get(url))
     row = next(key for key, value in data.items() if value == str(participation.pk))
     data[row.replace("-id", "-note")] = "Chair noted by a curator."

@@ -18,6 +18,7 @@ from processes.models import (
     Source,
     curator_notes_field,
 )
+from processes.validators import validate_web_url
 
 
 class DatePrecision(models.TextChoices):
@@ -103,7 +104,7 @@ class Document(Publishable):
     publisher = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
     )
-    url = models.URLField(max_length=500, blank=True)
+    url = models.URLField(max_length=500, blank=True, validators=[validate_web_url])
     processes = models.ManyToManyField(Process, blank=True, related_name="documents")
     summary = models.TextField(blank=True, help_text="Our own words, never pasted text.")
     source = models.OneToOneField(

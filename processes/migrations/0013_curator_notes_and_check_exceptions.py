@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('processes', '0011_citation_quotation'),
+        ('processes', '0012_web_addresses_only'),
         ('processes', '0006_curators_group'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

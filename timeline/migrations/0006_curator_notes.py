@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('timeline', '0004_list_order_indexes'),
+        ('timeline', '0005_web_addresses_only'),
     ]
 
     operations = [

@@ -1,0 +1,66 @@
+"""What a stored web address may be: an absolute http(s) URL, nothing else.
+
+A ``javascript:`` or ``data:`` address would be rendered as a link (only the CSP stops it);
+``ftp:``, mail or relative addresses are no place a reader can follow. The rule is checked
+on every URL field (admin forms and the fixture loader both run model validation) and, for
+a process's list of websites, by the database too.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db.models import BooleanField, Func
+
+WEB_SCHEMES = ["http", "https"]
+MAX_URL_LENGTH = 500
+
+validate_web_url = URLValidator(
+    schemes=WEB_SCHEMES, message="Enter an absolute http:// or https:// address."
+)
+
+
+def validate_website_list(value):
+    """A JSON list of absolute http(s) URLs, each at most MAX_URL_LENGTH characters."""
+    if not isinstance(value, list):
+        raise ValidationError(
+            'Enter a list of web addresses, such as ["https://example.org/"].',
+            code="not_a_list",
+        )
+    for item in value:
+        if not isinstance(item, str):
+            raise ValidationError(
+                "Each website must be a web address in quotes, not %(item)r.",
+                code="not_a_url",
+                params={"item": item},
+            )
+        if len(item) > MAX_URL_LENGTH:
+            raise ValidationError(
+                "A website may be at most %(max)d characters long.",
+                code="too_long",
+                params={"max": MAX_URL_LENGTH},
+            )
+        try:
+            validate_web_url(item)
+        except ValidationError:
+            raise ValidationError(
+                "“%(item)s” is not an absolute http:// or https:// address.",
+                code="not_a_url",
+                params={"item": item[:100]},
+            ) from None
+
+
+class IsWebsiteList(Func):
+    """True when a JSON column holds a list of http(s) address strings (PostgreSQL); a
+    list at least on SQLite, whose CHECK constraints cannot look inside one."""
+
+    arity = 1
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        inner, params = compiler.compile(self.source_expressions[0])
+        return f"(json_type({inner}) = 'array')", params
+
+    def as_postgresql(self, compiler, connection, **extra):
+        inner, params = compiler.compile(self.source_expressions[0])
+        path = '$[*] ? (@.type() != "string" || !(@ like_regex "^https?://[^[:space:]]+$"))'
+        sql = f"(jsonb_typeof({inner}) = 'array' AND NOT jsonb_path_exists({inner}, '{path}'))"
+        return sql, params * 2

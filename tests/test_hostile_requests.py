@@ -1,0 +1,48 @@
+"""Unauthenticated input that reached the database as an error (PostgreSQL): an over-long
+username on the login form, a NUL byte in a cookie. Each is an ordinary 4xx now, and every
+such answer carries the headers the README promises."""
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/admin/login/"
+
+
+def test_a_five_thousand_character_username_is_refused_not_a_500():
+    client = Client(raise_request_exception=False)
+    response = client.post(LOGIN, {"username": "u" * 5000, "password": "x", "next": "/admin/"})
+    assert 400 <= response.status_code < 500
+    assert b"Server error" not in response.content
+
+
+@pytest.mark.parametrize("cookie", ["sessionid", "csrftoken", "anything"])
+def test_a_nul_byte_in_a_cookie_is_a_400_that_clears_the_cookie(cookie):
+    client = Client(raise_request_exception=False)
+    client.cookies[cookie] = "abc\x00def"
+    response = client.get(LOGIN)
+    assert response.status_code == 400
+    assert b"control characters" in response.content
+    # The browser is told to drop the broken cookie, so the next visit works.
+    assert response.cookies[cookie]["max-age"] == 0
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_the_control_character_page_has_every_promised_header():
+    response = Client().get("/processes/%00/")
+    assert response.status_code == 400
+    assert response["X-Frame-Options"] == "DENY"
+    assert "Content-Security-Policy" in response
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("unsafe", ["https://evil.example/", "//evil.example/", "javascript:x"])
+def test_an_unsafe_next_on_the_admin_login_lands_in_the_admin(unsafe, django_user_model):
+    django_user_model.objects.create_user("next-curator", password="pw-12345-long", is_staff=True)
+    response = Client().post(
+        f"{LOGIN}?next={unsafe}",
+        {"username": "next-curator", "password": "pw-12345-long", "next": unsafe},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
