@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.db import connections, transaction
 from django.db.models import (
+    CharField,
     Lookup,
     Q,
     TextField,
@@ -227,7 +228,7 @@ def query_words(text):
     return fold(text).split()[:MAX_QUERY_WORDS]
 
 
-def matching(kind, text, using="default", column="body"):
+def matching(kind, text, using="default", column="body", memo=None):
     """Entries of ``kind`` (a name in KINDS, or None for all) in which every word of
     ``text`` begins a word of ``column`` ("body": everything searchable; "names": names,
     codes and symbols only). None when ``text`` holds no word."""
@@ -253,19 +254,45 @@ def matching(kind, text, using="default", column="body"):
         # That look is part of choosing the plan, as a planner's statistics are: it runs on
         # the driver's own connection (as time_limit's settings do), so that both databases
         # log the same queries and the pinned query counts hold on each.
-        connection = connections[using]
-        connection.ensure_connection()
-        rows = connection.connection.execute(
-            f"{fts.replace('%s', '?')} LIMIT ?", [query, FEW_MATCHES + 1]
-        ).fetchall()
-        ids = [row[0] for row in rows]
+        # ``memo`` (a dict) keeps that look for the other kinds of one page's search.
+        if memo is not None and (using, query) in memo:
+            ids = memo[(using, query)]
+        else:
+            connection = connections[using]
+            connection.ensure_connection()
+            rows = connection.connection.execute(
+                f"{fts.replace('%s', '?')} LIMIT ?", [query, FEW_MATCHES + 1]
+            ).fetchall()
+            ids = [row[0] for row in rows]
+            if memo is not None:
+                memo[(using, query)] = ids
         if len(ids) <= FEW_MATCHES:
+            # Read those entries by key: SQLite would otherwise walk the (kind, sort_key)
+            # index over every entry of the kind to keep a handful in order.
+            entries = SearchEntry.objects.using(using)
+            if kind:
+                entries = entries.filter(kind__not_indexed=kind)
             return entries.filter(pk__in=ids)
         return entries.filter(pk__in=RawSQL(fts, [query]))
     condition = Q()
     for word in words:
         condition &= Q(**{f"{column}__startswith": word}) | Q(**{f"{column}__contains": " " + word})
     return entries.filter(condition)
+
+
+@CharField.register_lookup
+class NotIndexed(Lookup):
+    """Equality that SQLite must not answer from an index (its unary ``+``, as its query
+    planner documentation advises), so that another condition drives the plan; elsewhere
+    plain equality."""
+
+    lookup_name = "not_indexed"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        plus = "+" if connection.vendor == "sqlite" else ""
+        return f"{plus}{lhs} = {rhs}", [*lhs_params, *rhs_params]
 
 
 @TextField.register_lookup
@@ -283,14 +310,15 @@ class WordsBegin(Lookup):
         return sql, [*lhs_params, *rhs_params]
 
 
-def search(text, kind=None, limit=10, allowed_ids=None, using="default"):
+def search(text, kind=None, limit=10, allowed_ids=None, using="default", memo=None):
     """The best ``limit`` entries for ``text`` (of one kind, or of all), as a list, each
     with its ``tier``: 0 for an exact name or code, 1 when every word begins a word of the
     names, 2 when they are found elsewhere (descriptions…); each tier in folded-label order.
 
     Tiers are read one after another, each ordered and cut by the database, and a tier is
     read only if the ones before it held fewer than ``limit``: a word found in thousands of
-    records costs one ordered, limited read, not a ranking of them all."""
+    records costs one ordered, limited read, not a ranking of them all. Calls for several
+    kinds of one query may share a ``memo`` dict (see matching())."""
     from processes.models import SearchEntry, SearchKey
 
     folded = fold(text)
@@ -300,7 +328,11 @@ def search(text, kind=None, limit=10, allowed_ids=None, using="default"):
     if kind:
         keys = keys.filter(kind=kind)
     exact = SearchEntry.objects.using(using).filter(pk__in=keys.values("entry_id"))
-    tiers = [exact, matching(kind, text, using, "names"), matching(kind, text, using)]
+    tiers = [
+        exact,
+        matching(kind, text, using, "names", memo),
+        matching(kind, text, using, "body", memo),
+    ]
     results, seen = [], []
     for tier, entries in enumerate(tiers):
         if len(results) >= limit:

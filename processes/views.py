@@ -564,8 +564,9 @@ class SearchView(TemplateView):
         context["sections"] = []
         if not query:
             return context
+        memo = {}  # what the kinds' searches of one query can share
         for kind, label, list_url in self.sections:
-            entries = search.search(query, kind=kind, limit=self.per_kind + 1)
+            entries = search.search(query, kind=kind, limit=self.per_kind + 1, memo=memo)
             context["sections"].append(
                 {
                     "label": label,
