@@ -28,8 +28,9 @@ from django.db.models.expressions import RawSQL
 from processes.folding import fold
 
 MAX_QUERY_WORDS = 10
-# Up to this many matches, SQLite reads the matching entries by key (see matching()).
-FEW_MATCHES = 2000
+# Up to this many matches, the matching entries are read by key (see matching()). SQLite's
+# FTS5 hands over row ids cheaply; PostgreSQL reads each from the table, so it looks less far.
+FEW_MATCHES = {"sqlite": 2000, "postgresql": 200}
 BATCH = 2000
 
 
@@ -231,52 +232,64 @@ def query_words(text):
 def matching(kind, text, using="default", column="body", memo=None):
     """Entries of ``kind`` (a name in KINDS, or None for all) in which every word of
     ``text`` begins a word of ``column`` ("body": everything searchable; "names": names,
-    codes and symbols only). None when ``text`` holds no word."""
+    codes and symbols only). None when ``text`` holds no word.
+
+    The full-text index is looked up first for a few more ids than FEW_MATCHES. Few matches are
+    then read by key (and the database sorts a handful); many are left to the database as
+    a condition, so that it can walk the (kind, sort_key) index and stop at the LIMIT. Both
+    give every match; only the plan differs. That look is part of choosing the plan, as a
+    planner's statistics are: it runs on the driver's own connection (as time budgets do),
+    so that both databases log the same queries and the pinned query counts hold on each.
+    ``memo`` (a dict) keeps it for the other kinds of one page's search."""
     from processes.models import SearchEntry
 
     words = query_words(text)
     if not words:
         return None
     entries = SearchEntry.objects.using(using)
-    if kind:
-        entries = entries.filter(kind=kind)
     vendor = connections[using].vendor
     if vendor == "postgresql":
-        tsquery = " & ".join(f"{word}:*" for word in words)
-        return entries.filter(**{f"{column}__words_begin": tsquery})
-    if vendor == "sqlite":
+        query = " & ".join(f"{word}:*" for word in words)
+        look = (
+            f"SELECT id FROM processes_searchentry WHERE to_tsvector('simple', {column}) "
+            "@@ to_tsquery('simple', %s) LIMIT %s"
+        )
+        condition = Q(**{f"{column}__words_begin": query})
+    elif vendor == "sqlite":
         phrases = " ".join(f'"{word}"*' for word in words)
         query = phrases if column == "body" else f"{column} : ({phrases})"
         fts = "SELECT rowid FROM processes_searchfts WHERE processes_searchfts MATCH %s"
-        # Few matches: read them by key, and SQLite sorts a handful. Many: let it walk the
-        # (kind, sort_key) index and test each entry against the match, stopping at the
-        # LIMIT. Both give every match; only the plan differs.
-        # That look is part of choosing the plan, as a planner's statistics are: it runs on
-        # the driver's own connection (as time_limit's settings do), so that both databases
-        # log the same queries and the pinned query counts hold on each.
-        # ``memo`` (a dict) keeps that look for the other kinds of one page's search.
-        if memo is not None and (using, query) in memo:
-            ids = memo[(using, query)]
-        else:
-            connection = connections[using]
-            connection.ensure_connection()
-            rows = connection.connection.execute(
-                f"{fts.replace('%s', '?')} LIMIT ?", [query, FEW_MATCHES + 1]
-            ).fetchall()
-            ids = [row[0] for row in rows]
-            if memo is not None:
-                memo[(using, query)] = ids
-        if len(ids) <= FEW_MATCHES:
-            # Read those entries by key: SQLite would otherwise walk the (kind, sort_key)
-            # index over every entry of the kind to keep a handful in order.
-            entries = SearchEntry.objects.using(using)
-            if kind:
-                entries = entries.filter(kind__not_indexed=kind)
-            return entries.filter(pk__in=ids)
-        return entries.filter(pk__in=RawSQL(fts, [query]))
-    condition = Q()
-    for word in words:
-        condition &= Q(**{f"{column}__startswith": word}) | Q(**{f"{column}__contains": " " + word})
+        look = fts.replace("%s", "?") + " LIMIT ?"
+        condition = Q(pk__in=RawSQL(fts, [query]))
+    else:
+        condition = Q()
+        for word in words:
+            condition &= Q(**{f"{column}__startswith": word}) | Q(
+                **{f"{column}__contains": " " + word}
+            )
+        return entries.filter(condition, **({"kind": kind} if kind else {}))
+    key = (using, column, query)
+    if memo is not None and key in memo:
+        ids = memo[key]
+    else:
+        connection = connections[using]
+        connection.ensure_connection()
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(look, [query, FEW_MATCHES[vendor] + 1])
+            ids = [row[0] for row in cursor.fetchall()]
+        finally:
+            cursor.close()
+        if memo is not None:
+            memo[key] = ids
+    if len(ids) <= FEW_MATCHES[vendor]:
+        # By key: SQLite would otherwise walk the (kind, sort_key) index over every entry
+        # of the kind to keep a handful in order.
+        if kind:
+            entries = entries.filter(kind__not_indexed=kind)
+        return entries.filter(pk__in=ids)
+    if kind:
+        entries = entries.filter(kind=kind)
     return entries.filter(condition)
 
 
