@@ -130,10 +130,8 @@ def test_axe_finds_nothing_serious_on_the_admin_index_and_lists(
     assert _serious_on_admin_pages(browser, production_site, curator_session, device, names) == {}
 
 
-# The change forms fail today on Django's tabular inlines (inputs labelled only by their
-# column) and select2 autocompletes; the admin form's rewrite (issue 14, item 6) is where
-# they are fixed. strict: once it passes, this mark must go.
-@pytest.mark.xfail(strict=True, reason="admin change forms: unlabelled inline fields, select2")
+# The busiest form types: a process (its paged participation rows, select2 pickers for
+# one and for many values) and an event.
 @pytest.mark.parametrize("device", VIEWPORTS)
 def test_axe_finds_nothing_serious_on_the_admin_change_forms(
     browser, production_site, curator_session, device

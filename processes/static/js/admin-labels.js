@@ -4,7 +4,49 @@
 // description. Runs once the admin has set the pickers up, and for rows added later.
 "use strict";
 (function () {
+  function labelOf(select) {
+    if (select.getAttribute("aria-label")) {
+      return select.getAttribute("aria-label");
+    }
+    const label = select.id && document.querySelector('label[for="' + select.id + '"]');
+    return label ? label.textContent.replace(/:\s*$/, "").trim() : "";
+  }
+
+  // A many-valued picker types into a search box of its own, inside a list of the chosen
+  // values that is not a list to assistive technology.
+  function nameSearch(wrap, label) {
+    wrap.querySelectorAll("input.select2-search__field:not([aria-label])").forEach(function (input) {
+      input.setAttribute("aria-label", label);
+    });
+    wrap.querySelectorAll("ul.select2-selection__rendered:not([role])").forEach(function (list) {
+      list.setAttribute("role", "none");
+      list.querySelectorAll(":scope > li").forEach(function (item) {
+        item.setAttribute("role", "none");
+      });
+    });
+    wrap.querySelectorAll("ul[role=none] > li:not([role])").forEach(function (item) {
+      item.setAttribute("role", "none");
+    });
+  }
+
   function name(root) {
+    root.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
+      const label = labelOf(select);
+      if (!label) {
+        return;
+      }
+      select.setAttribute("aria-label", label);
+      const wrap = select.nextElementSibling;
+      if (wrap && !wrap.dataset.named) {
+        wrap.dataset.named = "1";
+        nameSearch(wrap, label);
+        // select2 draws the chosen values and the search box anew on every change.
+        new MutationObserver(function () { nameSearch(wrap, label); }).observe(wrap, {
+          childList: true,
+          subtree: true,
+        });
+      }
+    });
     root.querySelectorAll("select.admin-autocomplete[aria-label]").forEach(function (select) {
       const container = select.nextElementSibling;
       const box = container && container.querySelector(".select2-selection");
@@ -26,6 +68,15 @@
     });
   }
   window.addEventListener("load", function () { name(document); });
+  // Pickers set up after the page loaded (the admin does so when jQuery is ready, which
+  // may come later): named as they appear.
+  let pending = false;
+  new MutationObserver(function () {
+    if (!pending) {
+      pending = true;
+      window.setTimeout(function () { pending = false; name(document); }, 0);
+    }
+  }).observe(document.documentElement, { childList: true, subtree: true });
   document.addEventListener("formset:added", function (event) {
     // The admin sets the new row's pickers up in its own handler of this event.
     window.setTimeout(function () { name(event.target); }, 0);
