@@ -310,7 +310,11 @@ class ProcessCitationInline(CitationInline):
 class ProcessClaimInline(CatalogueInline):
     model = ProcessClaim
     autocomplete_fields = ["citation"]
-    formfield_overrides = COMPACT_TEXT
+    # Two notes (the public one and the curators') side by side in a row: narrow boxes, so
+    # that the process form still fits a 1,280 px window.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 14})}
+    }
     verbose_name_plural = "disputed facts (one source's value each)"
 
 

@@ -251,7 +251,7 @@ def matching(kind, text, using="default", column="body", memo=None):
     if vendor == "postgresql":
         query = " & ".join(f"{word}:*" for word in words)
         look = (
-            f"SELECT id FROM processes_searchentry WHERE to_tsvector('simple', {column}) "
+            f"SELECT id FROM processes_searchentry WHERE {column}_tsv "
             "@@ to_tsquery('simple', %s) LIMIT %s"
         )
         condition = Q(**{f"{column}__words_begin": query})
@@ -311,16 +311,16 @@ class NotIndexed(Lookup):
 @TextField.register_lookup
 class WordsBegin(Lookup):
     """PostgreSQL full-text match of a folded text column against a tsquery of prefixes,
-    written as the GIN indexes are (``to_tsvector('simple', body)``, and ``names``) so that
-    they are used."""
+    through the column's stored tsvector (``body_tsv``, ``names_tsv``) and its GIN index."""
 
     lookup_name = "words_begin"
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        sql = f"to_tsvector('simple', {lhs}) @@ to_tsquery('simple', {rhs})"
-        return sql, [*lhs_params, *rhs_params]
+        # The column's stored tsvector (migration 0016): "…"."body" → "…"."body_tsv".
+        vector = lhs[:-1] + '_tsv"' if lhs.endswith('"') else f"to_tsvector('simple', {lhs})"
+        return f"{vector} @@ to_tsquery('simple', {rhs})", [*lhs_params, *rhs_params]
 
 
 def search(text, kind=None, limit=10, allowed_ids=None, using="default", memo=None):
