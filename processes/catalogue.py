@@ -392,13 +392,30 @@ def serialize_model(label, using="default"):
         use_natural_primary_keys=True,
     )
     many_to_many = {field.name for field in model._meta.many_to_many}
+    json_fields = {
+        field.name
+        for field in model._meta.concrete_fields
+        if field.get_internal_type() == "JSONField"
+    }
     for record in records:
         record.pop("pk", None)
         for name in many_to_many:
             record["fields"][name] = sorted(record["fields"][name], key=_sort_key)
+        for name in json_fields & set(record["fields"]):
+            # PostgreSQL's jsonb keeps an object's keys in an order of its own; SQLite keeps
+            # them as written. Sorted, both databases write the same file.
+            record["fields"][name] = _keys_sorted(record["fields"][name])
     natural_keys = [obj.natural_key() for obj in objects]
     paired = sorted(zip(natural_keys, records, strict=True), key=lambda p: _sort_key(p[0]))
     return [record for _, record in paired]
+
+
+def _keys_sorted(value):
+    if isinstance(value, dict):
+        return {key: _keys_sorted(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_keys_sorted(item) for item in value]
+    return value
 
 
 def _json_default(value):
