@@ -228,8 +228,12 @@ def stream_rows(queryset, columns, site, using="default"):
 def _copy_rows(rows, connection):
     """PostgreSQL writes the CSV itself: COPY (the export's query) TO STDOUT."""
     import psycopg
+    from django.core.exceptions import EmptyResultSet
 
-    sql, params = rows.query.sql_with_params()
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # a filter Django knows matches nothing (``id IN ()``)
+        return
     connection.ensure_connection()
     raw = connection.connection
     statement = f"COPY ({psycopg.ClientCursor(raw).mogrify(sql, params)}) TO STDOUT WITH CSV"
