@@ -439,6 +439,7 @@ class CatalogueInline(LabelledInlineMixin, CatalogueFormMixin, admin.TabularInli
 
     extra = 0
     template = "admin/edit_inline/tabular_catalogue.html"
+    show_row_label = True
 
 
 class RelationInline(LabelledInlineMixin, admin.TabularInline):
@@ -446,8 +447,9 @@ class RelationInline(LabelledInlineMixin, admin.TabularInline):
     record picked by type-ahead. Set ``model`` to the relation's ``through`` model."""
 
     extra = 0
+    template = "admin/edit_inline/tabular_catalogue.html"
     # Without the rows' own labels ("Process_citations object (12)").
-    template = "admin/edit_inline/tabular_relation.html"
+    show_row_label = False
 
 
 class CitationInline(RelationInline):
