@@ -292,3 +292,36 @@ def test_the_phone_view_falls_back_to_the_first_process_for_an_unknown_pick(clie
     assert response.status_code == 200
     kind, process, _roles = response.context["picked"]
     assert kind == "process" and process == response.context["matrix"].columns[0]
+
+
+def test_the_matrix_in_long_form_is_linked_from_the_page_and_holds_each_role_once(
+    client, catalogue
+):
+    page = client.get("/matrix/?process=bali-process&sort_rows=count").content.decode()
+    links = [
+        link.replace("&amp;", "&") for link in re.findall(r'href="(/matrix/long\.csv[^"]*)"', page)
+    ]
+    assert links and all("process=bali-process" in link for link in links)
+    rows = read_csv(client.get(links[0]))
+    assert rows[0] == [
+        "state_iso3",
+        "state_name",
+        "process_slug",
+        "process_name",
+        "role",
+        "role_code",
+        "as_of",
+    ]
+    expected = set(
+        Participation.objects.published()
+        .filter(process__slug="bali-process", state__isnull=False)
+        .values_list("state__iso3", "role")
+    )
+    got = [(row[0], row[4]) for row in rows[1:]]
+    assert len(got) == len(set(got)) and set(got) == expected
+    assert {row[2] for row in rows[1:]} == {"bali-process"}
+    # The same cells as the grid, read the other way.
+    grid = read_csv(client.get("/matrix/export.csv?process=bali-process"))
+    codes = {row[0]: set(row[2].split(";")) for row in grid[1:]}
+    for iso3, _, _, _, _, code, _ in rows[1:]:
+        assert code in codes[iso3]
