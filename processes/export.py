@@ -31,25 +31,35 @@ class CsvText(Func):
     arity = 1
 
     def as_sql(self, compiler, connection, **extra):
-        inner, params = compiler.compile(self.source_expressions[0])
-        sql = (
-            f"CASE WHEN {inner} = '' THEN NULL "
-            f"WHEN substr({inner}, 1, 1) IN ('=', '+', '@', char(9), char(13)) "
-            f"OR (substr({inner}, 1, 1) = '-' AND NOT ({inner} GLOB '-[0-9]*' "
-            f"AND {inner} NOT GLOB '-*[^0-9.]*')) "
-            f"THEN '''' || {inner} ELSE {inner} END"
-        )
-        return sql, params * 7
+        return self._neutralised(compiler, _SQLITE_CASE)
 
     def as_postgresql(self, compiler, connection, **extra):
+        return self._neutralised(compiler, _POSTGRESQL_CASE)
+
+    def _neutralised(self, compiler, case):
         inner, params = compiler.compile(self.source_expressions[0])
-        sql = (
-            f"CASE WHEN {inner} = '' THEN NULL "
-            f"WHEN left({inner}, 1) IN ('=', '+', '@', chr(9), chr(13)) "
-            f"OR (left({inner}, 1) = '-' AND {inner} !~ '^-[0-9]+(\\.[0-9]+)?$') "
-            f"THEN '''' || {inner} ELSE {inner} END"
-        )
-        return sql, params * 6
+        mentions = case.count("{v}")
+        if not any(isinstance(e, Subquery) for e in self.source_expressions[0].flatten()):
+            return case.format(v=inner), params * mentions
+        # A subquery (a row's joined citations) is named once per mention in the CASE, and
+        # the database ran it that many times per row: compute it once, in a derived table.
+        return f"(SELECT {case.format(v='once.v')} FROM (SELECT {inner} AS v) AS once)", params
+
+
+# The neutralising CASE over a text {v}, for each database.
+_SQLITE_CASE = (
+    "CASE WHEN {v} = '' THEN NULL "
+    "WHEN substr({v}, 1, 1) IN ('=', '+', '@', char(9), char(13)) "
+    "OR (substr({v}, 1, 1) = '-' AND NOT ({v} GLOB '-[0-9]*' "
+    "AND {v} NOT GLOB '-*[^0-9.]*')) "
+    "THEN '''' || {v} ELSE {v} END"
+)
+_POSTGRESQL_CASE = (
+    "CASE WHEN {v} = '' THEN NULL "
+    "WHEN left({v}, 1) IN ('=', '+', '@', chr(9), chr(13)) "
+    "OR (left({v}, 1) = '-' AND {v} !~ '^-[0-9]+(\\.[0-9]+)?$') "
+    "THEN '''' || {v} ELSE {v} END"
+)
 
 
 class PartialDate(Func):
