@@ -294,10 +294,12 @@ def pages(scale):
     )
     for kind, path in details.items():
         result[f"{kind} detail"] = path
-    result["/timeline/"] = (
-        "/timeline/" if scale == 1 else "/timeline/?year_from=2016&year_to=2016&kind=workshop"
-    )
-    result["/matrix/"] = (
+    # The timeline and the matrix unfiltered at every scale (a bounded page of 400 events;
+    # the matrix counts the selection and offers its CSVs when it is too large to draw).
+    result["/timeline/"] = "/timeline/"
+    result["/timeline/ filtered"] = "/timeline/?year_from=2016&year_to=2016&kind=workshop"
+    result["/matrix/"] = "/matrix/"
+    result["/matrix/ filtered"] = (
         "/matrix/"
         if scale == 1
         else "/matrix/?state_region=Europe&category=rcp&status=active&scope=regional"
