@@ -102,7 +102,12 @@ def simplify(points, tolerance):
         if index is not None and worst > tolerance:
             keep[index] = True
             stack += [(first, index), (index, last)]
-    return [p for p, k in zip(points, keep) if k]
+    return [p for p, k in zip(points, keep, strict=True) if k]
+
+
+def edges(ring):
+    """Each (point, next point) of a closed ring, the last back to the first."""
+    return zip(ring, ring[1:] + ring[:1], strict=True)
 
 
 def simplify_ring(ring):
@@ -111,7 +116,7 @@ def simplify_ring(ring):
 
 
 def crosses_antimeridian(ring):
-    return any(abs(b[0] - a[0]) > 180 for a, b in zip(ring, ring[1:] + ring[:1]))
+    return any(abs(b[0] - a[0]) > 180 for a, b in edges(ring))
 
 
 def cut_at_antimeridian(ring):
@@ -142,7 +147,7 @@ def clip(ring, meridian, *, keep_above):
         return point[0] >= meridian if keep_above else point[0] <= meridian
 
     out = []
-    for a, b in zip(ring, ring[1:] + ring[:1]):
+    for a, b in edges(ring):
         if inside(a):
             out.append(a)
         if inside(a) != inside(b):
@@ -155,7 +160,7 @@ def densify_edge(ring):
     """Points every degree along stretches of the ring on ±180°, which the projection
     curves."""
     out = []
-    for a, b in zip(ring, ring[1:] + ring[:1]):
+    for a, b in edges(ring):
         out.append(a)
         if abs(a[0]) == 180 and a[0] == b[0]:
             steps = int(abs(b[1] - a[1]))
@@ -169,7 +174,7 @@ def ring_area(ring):
 
 
 def signed_area(ring):
-    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1])) / 2
+    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in edges(ring)) / 2
 
 
 def centroid(ring):
@@ -178,7 +183,7 @@ def centroid(ring):
     if not area:
         return ring[0]
     cx = cy = 0.0
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
+    for (x1, y1), (x2, y2) in edges(ring):
         cross = x1 * y2 - x2 * y1
         cx += (x1 + x2) * cross
         cy += (y1 + y2) * cross
@@ -221,9 +226,7 @@ def rings_by_code(topology, to_grid, numeric_to_alpha3):
     """({alpha-3: (name, rings)}, [(name, rings)] of shapes without a code) of a topology,
     projected by ``to_grid`` and simplified arc by arc."""
     spherical = decode_arcs(topology)
-    projected = [
-        simplify([to_grid(lon, lat) for lon, lat in arc], TOLERANCE) for arc in spherical
-    ]
+    projected = [simplify([to_grid(lon, lat) for lon, lat in arc], TOLERANCE) for arc in spherical]
 
     def joined(arcs, indexes):
         points = []
@@ -322,8 +325,9 @@ class Command(BaseCommand):
         content = {
             "source": (
                 f"Natural Earth Admin 0 countries 1:50m (public domain), from the npm package "
-                f"{package['name']} {package['version']} ({source.name}, and {fill_in.name} for the states it lacks); Equal Earth "
-                f"projection, Antarctica left out, simplified by manage.py build_map"
+                f"{package['name']} {package['version']} ({source.name}, and {fill_in.name} "
+                f"for the states it lacks); Equal Earth projection, Antarctica left out, "
+                f"simplified by manage.py build_map"
             ),
             **content,
         }
