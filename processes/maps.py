@@ -83,20 +83,34 @@ def digest(*parts):
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def render_map(kind, shown, *, title, legend, note="", table=None):
-    """The map's HTML (see the module docstring): ``shown`` are the states drawn as links,
-    ``legend`` (class, label, fill) rows, ``table`` (heading, rows) the figures again as a
-    table, ``note`` a sentence under the map."""
-    parts = ("map", geometry()["digest"], kind, get_language(), title, note, legend, table, shown)
-    key = "map:" + digest(*parts)
+def cached_map(kind, inputs, make):
+    """The map ``make()`` renders from ``inputs`` (everything it shows: codes, names,
+    roles or counts), cached under their digest with the shapes file's and the language."""
+    key = "map:" + digest(geometry()["digest"], kind, get_language(), inputs)
     html = cache.get(key)
     if html is None:
-        html = draw(kind, shown, title=title, legend=legend, note=note, table=table)
+        html = make()
         cache.set(key, html, MAP_CACHE_SECONDS)
     return html
 
 
-def draw(kind, shown, *, title, legend, note, table):
+def state_url(iso3):
+    """A state's page, as MemberState.get_absolute_url gives it, without a reverse() per
+    state."""
+    return _state_url_pattern().replace("xxx", iso3.lower())
+
+
+@lru_cache(maxsize=1)
+def _state_url_pattern():
+    from django.urls import reverse
+
+    return reverse("processes:state-detail", args=["xxx"])
+
+
+def draw(kind, shown, *, title, legend, note="", table=None):
+    """The map's HTML (see the module docstring): ``shown`` are the states drawn as links,
+    ``legend`` (class, label, fill) rows, ``table`` (name, url, count) rows giving the
+    figures again, ``note`` a sentence under the map."""
     world = geometry()
     shapes = world["shapes"]
     linked = {state.iso3 for state in shown}
@@ -180,11 +194,20 @@ def process_map(process, participations):
     roles = {}
     for participation in participations:
         if participation.state_id is not None:
-            roles.setdefault(participation.state, set()).add(participation.role)
+            state = participation.state
+            roles.setdefault((state.name, state.iso3), set()).add(participation.role)
     if not roles:
         return ""
+    inputs = (
+        process.short_name or process.name,
+        tuple((key, tuple(sorted(value))) for key, value in sorted(roles.items())),
+    )
+    return cached_map("process", inputs, lambda: draw_process_map(*inputs))
+
+
+def draw_process_map(process_name, roles):
     shown, families = [], set()
-    for state, state_roles in sorted(roles.items(), key=lambda item: item[0].name):
+    for (name, iso3), state_roles in roles:
         family = role_family(state_roles)
         families.add(family[0])
         labels = ", ".join(
@@ -192,10 +215,10 @@ def process_map(process, participations):
         )
         shown.append(
             Shown(
-                state.iso3,
-                state.name,
-                state.get_absolute_url(),
-                f"{state.name}: {labels}",
+                iso3,
+                name,
+                state_url(iso3),
+                f"{name}: {labels}",
                 f"map-{family[0]}",
                 fill_of(family[3]),
             )
@@ -206,9 +229,9 @@ def process_map(process, participations):
         if key in families
     )
     title = gettext("Map: the states taking part in %(process)s, by role") % {
-        "process": process.short_name or process.name
+        "process": process_name
     }
-    return render_map("process", tuple(shown), title=title, legend=legend)
+    return draw("process", tuple(shown), title=title, legend=legend)
 
 
 def count_bins(largest):
@@ -228,8 +251,12 @@ def count_bins(largest):
 def count_map(kind, counts, *, title, with_table=True):
     """States coloured by how many processes each takes part in: ``counts`` are
     (state, number) pairs (a state with 0 is drawn as listed but in none)."""
-    counts = sorted(counts, key=lambda item: item[0].name)
-    largest = max((n for _state, n in counts), default=0)
+    inputs = (title, with_table, tuple(sorted((s.name, s.iso3, n) for s, n in counts)))
+    return cached_map(kind, inputs, lambda: draw_count_map(kind, *inputs))
+
+
+def draw_count_map(kind, title, with_table, counts):
+    largest = max((n for _name, _iso3, n in counts), default=0)
     bins = count_bins(largest)
 
     def bin_of(n):
@@ -239,55 +266,48 @@ def count_map(kind, counts, *, title, with_table=True):
 
     shown = tuple(
         Shown(
-            state.iso3,
-            state.name,
-            state.get_absolute_url(),
+            iso3,
+            name,
+            state_url(iso3),
             ngettext("%(name)s: %(count)d process", "%(name)s: %(count)d processes", n)
-            % {"name": state.name, "count": n},
+            % {"name": name, "count": n},
             f"map-bin-{bin_of(n)}",
             stands_out=bool(n),
         )
-        for state, n in counts
+        for name, iso3, n in counts
     )
     legend = tuple(
-        (
-            f"map-bin-{index}",
-            str(low) if low == high else f"{low}–{high}",
-            "",
-        )
+        (f"map-bin-{index}", str(low) if low == high else f"{low}–{high}", "")
         for index, (low, high) in enumerate(bins, start=1)
     )
-    if any(not n for _state, n in counts):
+    if any(not n for _name, _iso3, n in counts):
         legend += (("map-bin-0", gettext("Listed, in none"), ""),)
     table = None
     if with_table:
-        table = tuple((state.name, state.get_absolute_url(), n) for state, n in counts)
-    return render_map(kind, shown, title=title, legend=legend, table=table)
+        table = tuple((name, state_url(iso3), n) for name, iso3, n in counts)
+    return draw(kind, shown, title=title, legend=legend, table=table)
 
 
 def state_map(state, region_states):
     """The state highlighted, the other states of its UN region (``region_states``) shaded."""
+    others = tuple(sorted((o.name, o.iso3) for o in region_states if o.iso3 != state.iso3))
+    inputs = (state.name, state.iso3, state.region, others)
+    return cached_map("state", inputs, lambda: draw_state_map(*inputs))
+
+
+def draw_state_map(name, iso3, region, others):
     shown = [
-        Shown(state.iso3, state.name, state.get_absolute_url(), state.name, "map-focus"),
+        Shown(iso3, name, state_url(iso3), name, "map-focus"),
         *(
-            Shown(
-                other.iso3,
-                other.name,
-                other.get_absolute_url(),
-                f"{other.name} ({state.region})",
-                "map-region",
-            )
-            for other in region_states
-            if other.pk != state.pk
+            Shown(other_iso3, other, state_url(other_iso3), f"{other} ({region})", "map-region")
+            for other, other_iso3 in others
         ),
     ]
-    legend = (("map-focus", state.name, ""),)
-    if state.region and len(shown) > 1:
-        legend += (
-            ("map-region", gettext("Other states of %(region)s") % {"region": state.region}, ""),
-        )
-    title = gettext("Map: %(name)s and its region") % {"name": state.name}
-    return render_map("state", tuple(shown), title=title, legend=legend)
+    legend = (("map-focus", name, ""),)
+    if region and others:
+        legend += (("map-region", gettext("Other states of %(region)s") % {"region": region}, ""),)
+    title = gettext("Map: %(name)s and its region") % {"name": name}
+    return draw("state", tuple(shown), title=title, legend=legend)
 
 
 def matrix_map(matrix):
