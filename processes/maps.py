@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -86,7 +87,8 @@ def digest(*parts):
 def cached_map(kind, inputs, make):
     """The map ``make()`` renders from ``inputs`` (everything it shows: codes, names,
     roles or counts), cached under their digest with the shapes file's and the language."""
-    key = "map:" + digest(geometry()["digest"], kind, get_language(), inputs)
+    parts = (geometry()["digest"], kind, get_language(), get_script_prefix(), inputs)
+    key = "map:" + digest(*parts)
     html = cache.get(key)
     if html is None:
         html = make()
@@ -97,13 +99,12 @@ def cached_map(kind, inputs, make):
 def state_url(iso3):
     """A state's page, as MemberState.get_absolute_url gives it, without a reverse() per
     state."""
-    return _state_url_pattern().replace("xxx", iso3.lower())
+    return _state_url_pattern(get_language(), get_script_prefix()).replace("xxx", iso3.lower())
 
 
-@lru_cache(maxsize=1)
-def _state_url_pattern():
-    from django.urls import reverse
-
+@lru_cache(maxsize=32)
+def _state_url_pattern(language, script_prefix):
+    """Per language and prefix, in case URLs come to carry a language prefix."""
     return reverse("processes:state-detail", args=["xxx"])
 
 
