@@ -7,10 +7,11 @@ from django.db.models import Case, Count, F, Max, Min, OuterRef, Prefetch, Subqu
 from django.db.models.functions import Lower
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language, gettext
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from processes import search
+from processes import maps, search
 from processes.browsing import (
     Facet,
     FilteredListView,
@@ -260,6 +261,7 @@ class ProcessDetailView(DetailView):
         context["disputes"] = group_claims(self.object.claims.all())
         context["timeline"] = process_timeline(self.object)
         context["coverage"] = participant_coverage(self.object.participations.all())
+        context["world_map"] = maps.process_map(self.object, self.object.participations.all())
         return context
 
 
@@ -363,6 +365,32 @@ class MemberStateListView(RolesInChosenProcessesMixin, FilteredListView):
         Facet("role", "Role", "role", dict(Role.choices), through=public_participations("state")),
     )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if kwargs.get("filters_valid") and not self.export:
+            # Counted over every listed state (not just this page's), cached with the
+            # list's other figures until the catalogue changes.
+            key = self.selection_key(self.request.GET, "map", get_language())
+            context["world_map"] = cached_figures(key, self.world_map)
+        return context
+
+    def world_map(self):
+        data = self.filterset.form.cleaned_data
+        listed = self.filterset.qs.order_by()
+        counts = dict(
+            participation_subquery(processes=data.get("process"), roles=data.get("role"))
+            .filter(state__in=listed)
+            .order_by()
+            .values_list("state_id")
+            .annotate(n=Count("process", distinct=True))
+        )
+        states = listed.prefetch_related(None).only("iso3", "name")
+        return maps.count_map(
+            "states",
+            [(state, counts.get(state.pk, 0)) for state in states],
+            title=gettext("Map: how many processes each listed state takes part in"),
+        )
+
 
 class MemberStateExportView(MemberStateListView):
     export = True
@@ -407,6 +435,13 @@ class MemberStateDetailView(FirstRowsMixin, DetailView):
             ),
             iso3=self.kwargs["iso3"].upper(),
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        state = self.object
+        region = MemberState.objects.filter(region=state.region).only("iso3", "name")
+        context["world_map"] = maps.state_map(state, list(region) if state.region else [])
+        return context
 
 
 # --- organizations ---------------------------------------------------------------------------
@@ -666,6 +701,7 @@ class MatrixView(FilteredListView):
             page_participations=MATRIX_PAGE_PARTICIPATIONS,
             legend=LEGEND,
             by=self.request.GET.get("rows") or "states",
+            world_map=maps.matrix_map(matrix),
         )
         return context
 

@@ -27,9 +27,11 @@ PAGES = {
     # then the record.
     "/processes/?organization=International+Organization+for+Migration&role=secretariat": 22,
     "/processes/budapest-process/": 21,
-    "/states/": 8,
-    "/states/?region=Europe&process=budapest-process": 13,
-    "/states/hun/": 11,
+    # The map: the listed states' process counts, and the listed states (all pages).
+    "/states/": 10,
+    "/states/?region=Europe&process=budapest-process": 15,
+    # The map: the states of its region.
+    "/states/hun/": 12,
     "/organizations/": 5,
     "/organizations/iom/": 17,
     "/participations/?process=budapest-process": 14,

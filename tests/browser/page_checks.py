@@ -26,7 +26,13 @@ from tests.browser.site_server import PROJECT
 VNU_JAR = PROJECT / "tests" / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
 # Pages no link leads to but a person meets: a search with results and a missing page.
-EXTRA_PAGES = {"search results": "/search/?q=migration", "404 page": "/no-such-page/"}
+EXTRA_PAGES = {
+    "search results": "/search/?q=migration",
+    "404 page": "/no-such-page/",
+    # The maps at their fullest: many roles and patterns; many dots and their labels.
+    "process map (Bali Process)": "/processes/bali-process/",
+    "process map with dots (PIDC)": "/processes/pidc/",
+}
 # Admin pages the project customises: axe must find nothing serious or critical there.
 ADMIN_PAGES = {
     "admin index": "/admin/",
