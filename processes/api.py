@@ -124,11 +124,15 @@ class ParticipantSerializer(serializers.ModelSerializer):
     """One participation as its process's page lists it."""
 
     participant_type = serializers.SerializerMethodField()
-    state_iso3 = serializers.CharField(source="state.iso3", default=None)
-    state_name = serializers.CharField(source="state.name", default=None)
+    state_iso3 = serializers.CharField(source="state.iso3", default=None, allow_null=True)
+    state_name = serializers.CharField(source="state.name", default=None, allow_null=True)
     state_url = serializers.SerializerMethodField()
-    organization_slug = serializers.CharField(source="organization.slug", default=None)
-    organization_name = serializers.CharField(source="organization.name", default=None)
+    organization_slug = serializers.CharField(
+        source="organization.slug", default=None, allow_null=True
+    )
+    organization_name = serializers.CharField(
+        source="organization.name", default=None, allow_null=True
+    )
     organization_url = serializers.SerializerMethodField()
     citations = CitationSerializer(many=True, read_only=True)
 
@@ -272,7 +276,7 @@ class StateViewSet(CiteMixin, CatalogueRecordViewSet):
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
-    parent_slug = serializers.CharField(source="parent.slug", default=None)
+    parent_slug = serializers.CharField(source="parent.slug", default=None, allow_null=True)
     url = PublicURLField()
     citations = CitationSerializer(many=True, read_only=True)
 

@@ -13,8 +13,8 @@ from timeline.models import Document, Event
 
 
 class EventSerializer(serializers.ModelSerializer):
-    country_iso3 = serializers.CharField(source="country.iso3", default=None)
-    country_name = serializers.CharField(source="country.name", default=None)
+    country_iso3 = serializers.CharField(source="country.iso3", default=None, allow_null=True)
+    country_name = serializers.CharField(source="country.name", default=None, allow_null=True)
     process_slugs = slugs("processes")
     organization_slugs = slugs("organizations")
     document_slugs = slugs("documents")
@@ -57,8 +57,8 @@ class EventViewSet(CiteMixin, CatalogueRecordViewSet):
 
 
 class DocumentSerializer(serializers.ModelSerializer):
-    publisher_slug = serializers.CharField(source="publisher.slug", default=None)
-    publisher_name = serializers.CharField(source="publisher.name", default=None)
+    publisher_slug = serializers.CharField(source="publisher.slug", default=None, allow_null=True)
+    publisher_name = serializers.CharField(source="publisher.name", default=None, allow_null=True)
     process_slugs = slugs("processes")
     source_url = serializers.CharField(source="url")
     date_display = serializers.CharField(read_only=True)
