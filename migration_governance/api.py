@@ -9,7 +9,6 @@ from the CSV's own columns), throttling, read-only CORS and the OpenAPI schema's
 responses. Each app's serializers and viewsets live in its own ``api.py``.
 """
 
-import copy
 import functools
 import json
 
@@ -20,6 +19,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_filters import ModelMultipleChoiceFilter, NumberFilter
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -119,24 +119,43 @@ def api_filterset(filterset_class):
     pagination needs (docs/api.md). Cached: one class per list."""
     api_class = type(filterset_class.__name__, (filterset_class,), {})
     api_class.base_filters = {
-        name: copy.deepcopy(f) for name, f in filterset_class.base_filters.items() if name != "sort"
+        name: f for name, f in filterset_class.base_filters.items() if name != "sort"
     }
-    for f in api_class.base_filters.values():
-        if isinstance(f, ModelMultipleChoiceFilter) and not isinstance(f, NameChoiceFilter):
-            # A controlled vocabulary (topics): its keys are the choices.
-            key = f.extra.get("to_field_name") or "pk"
-            values = [str(v) for v in f.queryset.values_list(key, flat=True)]
-            f._spectacular_annotation = {"field": {"type": "string", "enum": values}}
-        if isinstance(f, NumberFilter) and "min_value" in f.extra:
-            # The bounds the form enforces, in the schema too.
-            f._spectacular_annotation = {
-                "field": {
-                    "type": "integer",
-                    "minimum": f.extra["min_value"],
-                    "maximum": f.extra["max_value"],
-                }
-            }
     return api_class
+
+
+class CatalogueFilterExtension(DjangoFilterExtension):
+    """drf-spectacular's reading of django-filter, plus what it cannot see by itself: the
+    bounds of year filters, and the choices read from the database (topics, sub-regions),
+    read when the schema is generated."""
+
+    target_class = "migration_governance.api.CatalogueFilterBackend"
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        values = None
+        if isinstance(filter_field, ModelMultipleChoiceFilter) and not isinstance(
+            filter_field, NameChoiceFilter
+        ):
+            key = filter_field.extra.get("to_field_name") or "pk"
+            values = [str(v) for v in filter_field.queryset.values_list(key, flat=True)]
+        elif callable(filter_field.extra.get("choices")):
+            values = [str(value) for value, _label in filter_field.extra["choices"]()]
+        for parameter in parameters:
+            schema = parameter["schema"]
+            item = schema.get("items", schema)
+            if values is not None:
+                item.update(type="string", enum=values)
+            if isinstance(filter_field, NumberFilter) and "min_value" in filter_field.extra:
+                item.update(
+                    type="integer",
+                    minimum=filter_field.extra["min_value"],
+                    maximum=filter_field.extra["max_value"],
+                )
+        return parameters
 
 
 class CatalogueFilterBackend(DjangoFilterBackend):
