@@ -45,8 +45,9 @@ def test_a_process_reads_as_its_csv_row_with_nested_relations(client, catalogue)
     assert record["name"] == row["name"]
     assert record["url"] == row["url"] == "http://testserver/processes/budapest-process/"
     assert "; ".join(record["regions"]) == row["regions"]
-    assert "; ".join(f"{c['source_title']}" for c in record["citations"][:1]) in (
-        row["citation_sources"]
+    assert (
+        "; ".join(f"{c['source_title']}" for c in record["citations"][:1])
+        in (row["citation_sources"])
     )
     citation = record["citations"][0]
     assert set(citation) == {"source", "source_title", "locator", "quotation", "url", "source_url"}
@@ -141,7 +142,9 @@ def test_a_bad_value_is_a_problem_naming_the_parameter(client, catalogue, query,
 
 def test_a_name_filter_takes_what_a_reader_would_type(client, catalogue):
     by_code = api_all(client, "/api/processes/", "organization=iom")
-    by_name = api_all(client, "/api/processes/", "organization=International+Organization+for+Migration")
+    by_name = api_all(
+        client, "/api/processes/", "organization=International+Organization+for+Migration"
+    )
     assert by_code == by_name and by_code
 
 
