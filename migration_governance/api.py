@@ -133,9 +133,6 @@ class CatalogueFilterExtension(DjangoFilterExtension):
     priority = 1
 
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
-        parameters = super().resolve_filter_field(
-            auto_schema, model, filterset_class, field_name, filter_field
-        )
         values = None
         if isinstance(filter_field, ModelMultipleChoiceFilter) and not isinstance(
             filter_field, NameChoiceFilter
@@ -144,11 +141,15 @@ class CatalogueFilterExtension(DjangoFilterExtension):
             values = [str(v) for v in filter_field.queryset.values_list(key, flat=True)]
         elif callable(filter_field.extra.get("choices")):
             values = [str(value) for value, _label in filter_field.extra["choices"]()]
+        if values is not None:
+            # As an override, so that drf-spectacular does not guess (and warn) first.
+            filter_field._spectacular_annotation = {"field": {"type": "string", "enum": values}}
+        parameters = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
         for parameter in parameters:
             schema = parameter["schema"]
             item = schema.get("items", schema)
-            if values is not None:
-                item.update(type="string", enum=values)
             if isinstance(filter_field, NumberFilter) and "min_value" in filter_field.extra:
                 item.update(
                     type="integer",
