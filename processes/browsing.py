@@ -315,15 +315,16 @@ class FilteredListView(ListView):
         "processes" (the process); a false value when nothing was added."""
         return False
 
-    def export_link(self, excel):
-        """The CSV of exactly this page's selection and order (every page of it)."""
+    def export_link(self, excel, url_name=None):
+        """The CSV of exactly this page's selection and order (every page of it), at the
+        list's export URL or ``url_name``'s."""
         data = self.request.GET.copy()
         for name in ("page", "per_page", "excel"):
             data.pop(name, None)
         if excel:
             data["excel"] = "1"
         query = data.urlencode()
-        return reverse(self.export_url_name) + (f"?{query}" if query else "")
+        return reverse(url_name or self.export_url_name) + (f"?{query}" if query else "")
 
     def summary(self, context, active):
         """One sentence saying what is shown: "12 processes where category is …"."""

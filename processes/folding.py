@@ -20,7 +20,10 @@ def fold(text):
     "soderkoping process"; "&" reads as "and"."""
     if not text:
         return ""
-    text = str(text).casefold().translate(_JOINING).translate(_LETTERS).replace("&", " and ")
+    text = str(text)
+    if text.isascii():  # most names: nothing to take apart
+        return _NOT_WORD.sub(" ", text.lower().translate(_JOINING).replace("&", " and ")).strip()
+    text = text.casefold().translate(_JOINING).translate(_LETTERS).replace("&", " and ")
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _NOT_WORD.sub(" ", text).strip()

@@ -7,6 +7,8 @@ many states and processes it shows.
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Exists, OuterRef, Q
+
 from processes.models import Role
 
 # Per role, the code the CSV writes; the grid shows the same code inside a shape coloured
@@ -202,3 +204,145 @@ def overlap(participations, processes):
 def _has(keys, participant):
     kind = "state" if hasattr(participant, "iso3") else "organization"
     return (kind, participant.pk) in keys
+
+
+class StreamedMatrix:
+    """The matrix of a filtered participation queryset for the CSV, read one participant
+    at a time, so that memory stays flat and the first row leaves early whatever the size
+    (at scale 1000: 251 states × 30,000 processes, 600,000 participations).
+
+    The header's columns and the rows' order come from the database (grouped queries);
+    each row from one query over one participant's participations. With ``as_of`` the
+    rows that held on that day are chosen per participant (holding_on), which the
+    database cannot index, so a first pass over the participants finds the columns."""
+
+    FIELDS = (
+        "process_id",
+        "state_id",
+        "organization_id",
+        "role",
+        "as_of",
+        "start_date",
+        "end_date",
+    )
+
+    def __init__(
+        self, participations, *, by="states", sort_rows="name", sort_columns="name", as_of=None
+    ):
+        from processes.models import MemberState, Organization
+
+        self.by_states = by == "states"
+        self.link = "state_id" if self.by_states else "organization_id"
+        self.participant_model = MemberState if self.by_states else Organization
+        self.participations = participations.order_by().filter(**{f"{self.link}__isnull": False})
+        self.sort_rows, self.sort_columns, self.as_of = sort_rows, sort_columns, as_of
+
+    def held(self, participant_id):
+        """One participant's participations in the selection (those holding on as_of)."""
+        rows = list(
+            self.participations.filter(**{self.link: participant_id}).values_list(
+                *self.FIELDS, named=True
+            )
+        )
+        return holding_on(rows, self.as_of) if self.as_of else rows
+
+    def _participants(self):
+        """(pk, code, name) of every participant in the selection, unordered."""
+        code = "iso3" if self.by_states else "slug"
+        # EXISTS, one index probe per participant, rather than reading every participation.
+        taking_part = Exists(self.participations.filter(**{self.link: OuterRef("pk")}))
+        return list(
+            self.participant_model.objects.filter(taking_part).values_list("pk", code, "name")
+        )
+
+    def _processes(self, ids):
+        from processes.models import Process
+
+        chosen = Process.objects.filter(ids if isinstance(ids, Exists) else Q(pk__in=ids))
+        return list(chosen.values_list("pk", "slug", "short_name", "name"))
+
+    def layout(self):
+        """(rows, columns): participants and processes in the grid's order, as tuples."""
+        participants = self._participants()
+        if self.as_of:
+            row_counts, column_counts = {}, {}
+            for pk, _, _ in participants:
+                processes = {p.process_id for p in self.held(pk)}
+                row_counts[pk] = len(processes)
+                for process in processes:
+                    column_counts[process] = column_counts.get(process, 0) + 1
+            participants = [p for p in participants if row_counts[p[0]]]
+            processes = self._processes(list(column_counts))
+        else:
+            processes = self._processes(
+                Exists(self.participations.filter(process_id=OuterRef("pk")))
+            )
+            row_counts = column_counts = None
+            if self.sort_rows == "count":
+                row_counts = dict(
+                    self.participations.values_list(self.link).annotate(
+                        n=Count("process_id", distinct=True)
+                    )
+                )
+            if self.sort_columns == "count":
+                column_counts = dict(
+                    self.participations.values_list("process_id").annotate(
+                        n=Count(self.link, distinct=True)
+                    )
+                )
+        participants.sort(key=lambda p: str(p[2]).casefold())
+        if self.sort_rows == "count":
+            participants.sort(key=lambda p: row_counts.get(p[0], 0), reverse=True)
+        processes.sort(key=lambda p: (p[2] or p[3]).casefold())
+        if self.sort_columns == "count":
+            processes.sort(key=lambda p: column_counts.get(p[0], 0), reverse=True)
+        return participants, processes
+
+    def key_header(self):
+        return ["state_iso3", "state_name"] if self.by_states else ["organization_slug", "name"]
+
+    def wide(self):
+        """The header, then per participant its code, name and each column's role codes."""
+        participants, processes = self.layout()
+        yield [*self.key_header(), *(slug for _, slug, _, _ in processes)]
+        position = {pk: index for index, (pk, _, _, _) in enumerate(processes)}
+        for pk, code, name in participants:
+            roles = {}
+            for p in self.held(pk):
+                roles.setdefault(p.process_id, set()).add(p.role)
+            cells = [""] * len(processes)
+            for process, held in roles.items():
+                if process in position:
+                    cells[position[process]] = _codes(held)
+            yield [code, name, *cells]
+
+    def long(self):
+        """The header, then one row per participant, process and role, with the dates the
+        sources give it as of."""
+        participants, processes = self.layout()
+        yield [*self.key_header(), "process_slug", "process_name", "role", "role_code", "as_of"]
+        names = {pk: (slug, name) for pk, slug, _, name in processes}
+        order = {pk: index for index, (pk, _, _, _) in enumerate(processes)}
+        for pk, code, name in participants:
+            roles = {}
+            for p in self.held(pk):
+                dates = roles.setdefault((p.process_id, p.role), set())
+                if p.as_of:
+                    dates.add(p.as_of.isoformat())
+            for (process, role), dates in sorted(
+                roles.items(), key=lambda item: (order.get(item[0][0], 0), ROLE_ORDER[item[0][1]])
+            ):
+                slug, process_name = names[process]
+                yield [
+                    code,
+                    name,
+                    slug,
+                    process_name,
+                    role,
+                    ROLE_CODES[role],
+                    ";".join(sorted(dates)),
+                ]
+
+
+def _codes(roles):
+    return ";".join(ROLE_CODES[role] for role in sorted(roles, key=ROLE_ORDER.get))

@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("matrix/", views.MatrixView.as_view(), name="matrix"),
     path("matrix/export.csv", views.MatrixExportView.as_view(), name="matrix-export"),
+    path("matrix/long.csv", views.MatrixLongExportView.as_view(), name="matrix-long-export"),
     path("matrix/overlap/", views.OverlapView.as_view(), name="overlap"),
     path("matrix/overlap.csv", views.OverlapExportView.as_view(), name="overlap-export"),
     path("sources/", views.SourceListView.as_view(), name="source-list"),

@@ -14,15 +14,15 @@ from processes.browsing import (
     Facet,
     FilteredListView,
     and_words,
+    cached_figures,
     csv_response,
-    stable_order,
 )
 from processes.filters import (
     MatrixFilter,
     OverlapFilter,
     participation_subquery,
 )
-from processes.matrix import LEGEND, Matrix, build_matrix, holding_on, overlap
+from processes.matrix import LEGEND, Matrix, StreamedMatrix, build_matrix, holding_on, overlap
 from processes.models import (
     Category,
     MemberState,
@@ -539,11 +539,20 @@ class MatrixView(FilteredListView):
             sort_columns=data.get("sort_columns") or "name",
         )
 
+    def result_count(self, context):
+        return self.participation_count
+
     def get_context_data(self, **kwargs):
         # Drawn from at most MATRIX_PAGE_PARTICIPATIONS rows: past that, the page asks for
         # narrower filters instead of reading half the catalogue into a grid.
-        self.object_list = list(self.object_list[: MATRIX_PAGE_PARTICIPATIONS + 1])
-        too_large = len(self.object_list) > MATRIX_PAGE_PARTICIPATIONS
+        # Every participation of the selection is counted, drawn or not: exactly, and kept
+        # per catalogue version like the lists' counts. Only a selection small enough to
+        # draw is read into model objects.
+        self.participation_count = cached_figures(
+            self.selection_key(self.request.GET, "count"), self.object_list.count
+        )
+        too_large = self.participation_count > MATRIX_PAGE_PARTICIPATIONS
+        self.object_list = [] if too_large else list(self.object_list)
         context = super().get_context_data(**kwargs)
         matrix = Matrix([], [], {}) if too_large else self.get_matrix()
         matrix = matrix.first_columns(MATRIX_PAGE_COLUMNS)
@@ -558,31 +567,41 @@ class MatrixView(FilteredListView):
                 for value in values
             ],
             too_large=too_large,
+            long_export_url=self.export_link(excel=False, url_name="processes:matrix-long-export"),
             page_participations=MATRIX_PAGE_PARTICIPATIONS,
             legend=LEGEND,
             by=self.request.GET.get("rows") or "states",
         )
         return context
 
+    shape = "wide"
+
     def stream_csv(self):
-        self.object_list = stable_order(self.filterset.qs)
-        matrix = self.get_matrix()
-        by_states = (self.filterset.form.cleaned_data.get("rows") or "states") == "states"
-        key = ["state_iso3", "state_name"] if by_states else ["organization_slug", "name"]
-        header = [*key, *(column.slug for column in matrix.columns)]
-
-        def rows():
-            for participant, cells, _total in matrix.grid():
-                code = participant.iso3 if by_states else participant.slug
-                yield [code, participant.name, *((c.codes if c else "") for c in cells)]
-
-        return csv_response(self.request, header, rows(), self.download_name())
+        data = self.filterset.form.cleaned_data
+        matrix = StreamedMatrix(
+            self.filterset.qs,
+            by=data.get("rows") or "states",
+            sort_rows=data.get("sort_rows") or "name",
+            sort_columns=data.get("sort_columns") or "name",
+            as_of=data.get("as_of"),
+        )
+        rows = matrix.long() if self.shape == "long" else matrix.wide()
+        header = next(rows)
+        return csv_response(self.request, header, rows, self.download_name())
 
 
 class MatrixExportView(MatrixView):
     """/matrix/export.csv: one row per state, one column per process slug, role codes."""
 
     export = True
+
+
+class MatrixLongExportView(MatrixExportView):
+    """/matrix/long.csv: the same selection in long form, one row per participant,
+    process and role: what a spreadsheet or a script reads best at any size."""
+
+    shape = "long"
+    export_name = "matrix-long"
 
 
 class OverlapView(FilteredListView):

@@ -97,6 +97,32 @@ def test_sorting_by_a_column(client, catalogue):
     assert years == sorted(years, reverse=True)
 
 
+def test_next_and_sort_links_as_rendered_keep_the_filters(client, catalogue):
+    """The links a reader clicks (Next, a column heading) keep every filter in use."""
+    import html as html_lib
+    import re
+
+    url = "/participations/?state_region=Europe&per_page=25&sort=-role"
+    page = client.get(url).content.decode()
+    following = re.search(r'<a href="([^"]+)" rel="next"', page)
+    assert following, "a list of more than 25 participations has a Next link"
+    second = client.get("/participations/" + html_lib.unescape(following.group(1)))
+    assert second.status_code == 200
+    assert second.context["page_obj"].number == 2
+    assert second.wsgi_request.GET.dict() == {
+        "state_region": "Europe",
+        "per_page": "25",
+        "sort": "-role",
+        "page": "2",
+    }
+    first_listed = client.get(url).context["result_count"]
+    assert second.context["result_count"] == first_listed
+    heading = re.search(r'<a href="(\?[^"]*sort=(?!-role)[^"]*)"', page)
+    sorted_page = client.get("/participations/" + html_lib.unescape(heading.group(1)))
+    assert sorted_page.wsgi_request.GET["state_region"] == "Europe"
+    assert sorted_page.context["result_count"] == first_listed
+
+
 def test_page_size_is_chosen_and_capped(client, catalogue):
     assert client.get("/states/", {"per_page": 25}).context["page_obj"].paginator.per_page == 25
     assert (

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 
@@ -35,6 +36,51 @@ def test_timeline_places_every_dated_event_in_its_decade(client, catalogue):
         for marker in decade.markers:
             assert 0 <= marker.x < 10 * YEAR_WIDTH
             assert marker.event.start_date.year // 10 * 10 == decade.start
+
+
+def _timeline_links(html, css_class):
+    """The hrefs of the links inside the element with ``css_class``, as rendered."""
+    start = html.index(f'class="{css_class}"')
+    block = html[start : html.index("</nav>", start)]
+    return [link.replace("&amp;", "&") for link in re.findall(r'href="([^"]+)"', block)]
+
+
+def test_a_large_timeline_is_paged_by_date_and_every_event_is_reachable_once(client, monkeypatch):
+    from timeline import views
+
+    monkeypatch.setattr(views, "TIMELINE_PAGE_EVENTS", 4)
+    made = [
+        make_event(
+            title=f"Quorvex meeting {year}",
+            start_date=datetime.date(year, 5, 1),
+            start_precision="day",
+        )
+        for year in (1951, 1955, 1962, 1963, 1964, 1966, 1971, 1988, 1989)
+    ] + [make_event(title="Quorvex undated meeting")]
+    first = client.get("/timeline/?q=quorvex")
+    html = first.content.decode()
+    # Bounded: four events a page, each drawn and listed with one address.
+    assert len(first.context["object_list"]) == 4
+    assert "Events 1–4 of 10" in html
+    decade_links = _timeline_links(html, "decade-nav")
+    assert len(decade_links) == 5  # 1950s, 1960s, 1970s, 1980s, not dated
+    # Each decade's link leads to the page where its first event is, filters kept.
+    for link, title in zip(
+        decade_links,
+        [f"Quorvex meeting {y}" for y in (1951, 1962, 1971, 1988)] + ["Quorvex undated meeting"],
+        strict=True,
+    ):
+        assert "q=quorvex" in link
+        page = client.get("/timeline/" + link.split("#")[0])
+        assert title in page.content.decode()
+    # Following "Next" from the first page meets every event exactly once.
+    seen, url = [], "/timeline/?q=quorvex"
+    while url:
+        page = client.get(url)
+        seen += [e.pk for e in page.context["object_list"]]
+        following = re.search(r'href="([^"]+)" rel="next"', page.content.decode())
+        url = "/timeline/" + following.group(1).replace("&amp;", "&") if following else None
+    assert sorted(seen) == sorted(e.pk for e in made)
 
 
 def test_a_year_only_event_is_a_mark_in_its_year_not_a_bar_across_it(catalogue):
@@ -246,3 +292,36 @@ def test_the_phone_view_falls_back_to_the_first_process_for_an_unknown_pick(clie
     assert response.status_code == 200
     kind, process, _roles = response.context["picked"]
     assert kind == "process" and process == response.context["matrix"].columns[0]
+
+
+def test_the_matrix_in_long_form_is_linked_from_the_page_and_holds_each_role_once(
+    client, catalogue
+):
+    page = client.get("/matrix/?process=bali-process&sort_rows=count").content.decode()
+    links = [
+        link.replace("&amp;", "&") for link in re.findall(r'href="(/matrix/long\.csv[^"]*)"', page)
+    ]
+    assert links and all("process=bali-process" in link for link in links)
+    rows = read_csv(client.get(links[0]))
+    assert rows[0] == [
+        "state_iso3",
+        "state_name",
+        "process_slug",
+        "process_name",
+        "role",
+        "role_code",
+        "as_of",
+    ]
+    expected = set(
+        Participation.objects.published()
+        .filter(process__slug="bali-process", state__isnull=False)
+        .values_list("state__iso3", "role")
+    )
+    got = [(row[0], row[4]) for row in rows[1:]]
+    assert len(got) == len(set(got)) and set(got) == expected
+    assert {row[2] for row in rows[1:]} == {"bali-process"}
+    # The same cells as the grid, read the other way.
+    grid = read_csv(client.get("/matrix/export.csv?process=bali-process"))
+    codes = {row[0]: set(row[2].split(";")) for row in grid[1:]}
+    for iso3, _, _, _, _, code, _ in rows[1:]:
+        assert code in codes[iso3]

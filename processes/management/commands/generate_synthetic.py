@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from processes import search
+from processes.bulk import TableWriter, indexes_dropped, next_ids, reset_sequences
 from processes.catalogue import load_catalogue
 from processes.models import (
     CatalogueVersion,
@@ -41,6 +42,17 @@ EVENTS_PER_UNIT = 100
 DOCUMENTS_PER_UNIT = 50
 ORGANIZATIONS_PER_UNIT = 3
 UNITS_PER_BATCH = 20
+THROUGH_MODELS = [
+    Process.topics.through,
+    Process.regions.through,
+    Process.citations.through,
+    Participation.citations.through,
+    Event.processes.through,
+    Event.organizations.through,
+    Event.citations.through,
+    Document.processes.through,
+    Document.citations.through,
+]
 
 WORDS = [
     "regional",
@@ -104,23 +116,78 @@ class Command(BaseCommand):
         self.topics = list(Topic.objects.values_list("pk", flat=True))
         self.regions = list(Region.objects.values_list("pk", flat=True))
         source, _ = Source.objects.get_or_create(
-            file_name="synthetic.txt", defaults={"title": "Synthetic benchmark data"}
+            file_name="synthetic.txt",
+            # A slug like every source's: citations link to the source's page.
+            defaults={"title": "Synthetic benchmark data", "slug": "synthetic"},
         )
         self.citations = [
             Citation.objects.get_or_create(source=source, locator=f"Section {n}")[0].pk
             for n in range(1, 11)
         ]
+        self.writers = {
+            Organization: TableWriter(Organization, ("id", "slug", "name", "acronym", "kind")),
+            Process: TableWriter(
+                Process,
+                (
+                    "id",
+                    "slug",
+                    "name",
+                    "short_name",
+                    "scope",
+                    "category",
+                    "status",
+                    "year_established",
+                    "description",
+                ),
+            ),
+            Participation: TableWriter(
+                Participation, ("id", "process_id", "state_id", "organization_id", "role", "as_of")
+            ),
+            Event: TableWriter(
+                Event,
+                (
+                    "id",
+                    "slug",
+                    "title",
+                    "kind",
+                    "start_date",
+                    "start_precision",
+                    "city",
+                    "country_id",
+                ),
+            ),
+            Document: TableWriter(
+                Document,
+                (
+                    "id",
+                    "slug",
+                    "title",
+                    "kind",
+                    "un_symbol",
+                    "date",
+                    "date_precision",
+                    "publisher_id",
+                ),
+            ),
+        }
+        filled = [*self.writers, *THROUGH_MODELS]
+        self.ids = {model: next_ids(model) for model in self.writers}
         started = time.monotonic()
-        for first in range(0, scale, UNITS_PER_BATCH):
-            units = range(first, min(first + UNITS_PER_BATCH, scale))
-            with transaction.atomic():
+        # One transaction; each table's secondary indexes are built once, after its rows.
+        with transaction.atomic(), indexes_dropped(filled):
+            for first in range(0, scale, UNITS_PER_BATCH):
+                units = range(first, min(first + UNITS_PER_BATCH, scale))
                 self.generate(units)
-            done = units[-1] + 1
-            rate = done / (time.monotonic() - started)
-            self.stdout.write(
-                f"  {done}/{scale} units ({done / scale:.0%}), {rate:.1f} units/s", ending="\r"
-            )
-            self.stdout.flush()
+                done = units[-1] + 1
+                rate = done / (time.monotonic() - started)
+                self.stdout.write(
+                    f"  {done}/{scale} units ({done / scale:.0%}), {rate:.1f} units/s",
+                    ending="\r",
+                )
+                self.stdout.flush()
+            self.stdout.write("")
+            self.stdout.write(f"Building indexes ({time.monotonic() - started:.1f}s so far)…")
+        reset_sequences(self.writers)
         self.stdout.write("")
         self.stdout.write("Indexing for search and name pickers…")
         search.rebuild(progress=lambda kind: self.stdout.write(f"  indexed {kind}"))
@@ -136,59 +203,87 @@ class Command(BaseCommand):
         )
 
     def generate(self, units):
+        """One batch of units, written as plain rows (processes.bulk): ids are given here so
+        that the links can name them without reading anything back."""
         rng = self.rng
-        organizations = Organization.objects.bulk_create(
-            Organization(
-                slug=f"synthetic-org-{unit}-{n}",
-                name=f"{_title(rng, 3)} Organization {unit}-{n}",
-                acronym=f"SO{unit}{n}",
-                kind=rng.choice(OrganizationKind.values),
+        ids = self.ids
+        date = str  # ISO 8601, which both databases read as a date
+        organizations = [
+            next(ids[Organization]) for _ in units for _ in range(ORGANIZATIONS_PER_UNIT)
+        ]
+        self.writers[Organization].write(
+            (
+                pk,
+                f"synthetic-org-{unit}-{n}",
+                f"{_title(rng, 3)} Organization {unit}-{n}",
+                f"SO{unit}{n}",
+                rng.choice(OrganizationKind.values),
             )
-            for unit in units
-            for n in range(ORGANIZATIONS_PER_UNIT)
-        )
-        processes = Process.objects.bulk_create(
-            Process(
-                slug=f"synthetic-{unit}-{n}",
-                name=f"{_title(rng)} {unit}-{n}",
-                short_name=f"SP {unit}-{n}",
-                scope=rng.choice(Scope.values),
-                category=rng.choice(Category.values),
-                status=rng.choice(Status.values),
-                year_established=rng.randint(1950, 2020),
-                description=_title(rng, 12),
+            for (unit, n), pk in zip(
+                ((u, n) for u in units for n in range(ORGANIZATIONS_PER_UNIT)),
+                organizations,
+                strict=True,
             )
-            for unit in units
-            for n in range(PROCESSES_PER_UNIT)
         )
-        participations = []
+        processes = []
+        process_rows = []
+        for unit in units:
+            for n in range(PROCESSES_PER_UNIT):
+                pk = next(ids[Process])
+                processes.append(pk)
+                process_rows.append(
+                    (
+                        pk,
+                        f"synthetic-{unit}-{n}",
+                        f"{_title(rng)} {unit}-{n}",
+                        f"SP {unit}-{n}",
+                        rng.choice(Scope.values),
+                        rng.choice(Category.values),
+                        rng.choice(Status.values),
+                        rng.randint(1950, 2020),
+                        _title(rng, 12),
+                    )
+                )
+        self.writers[Process].write(process_rows)
+        participation_rows = []
         for process in processes:
             states = rng.sample(self.states, MEMBERS_PER_PROCESS + 1)
-            as_of = _date(rng, 1990, 2020)
-            participations += [
-                Participation(process=process, state_id=state, role=Role.MEMBER, as_of=as_of)
+            as_of = date(_date(rng, 1990, 2020))
+            participation_rows += [
+                (next(ids[Participation]), process, state, None, Role.MEMBER.value, as_of)
                 for state in states[:MEMBERS_PER_PROCESS]
             ]
-            participations.append(
-                Participation(process=process, state_id=states[-1], role=Role.CHAIR, as_of=as_of)
+            participation_rows.append(
+                (next(ids[Participation]), process, states[-1], None, Role.CHAIR.value, as_of)
             )
-            participations.append(
-                Participation(
-                    process=process,
-                    organization=rng.choice(organizations),
-                    role=Role.SECRETARIAT,
-                    as_of=as_of,
+            participation_rows.append(
+                (
+                    next(ids[Participation]),
+                    process,
+                    None,
+                    rng.choice(organizations),
+                    Role.SECRETARIAT.value,
+                    as_of,
                 )
             )
-        participations = Participation.objects.bulk_create(participations, batch_size=5000)
-        events = Event.objects.bulk_create(
-            self.make_event(rng, unit, n) for unit in units for n in range(EVENTS_PER_UNIT)
-        )
-        documents = Document.objects.bulk_create(
-            self.make_document(rng, unit, n, organizations)
-            for unit in units
-            for n in range(DOCUMENTS_PER_UNIT)
-        )
+        self.writers[Participation].write(participation_rows)
+        participations = [row[0] for row in participation_rows]
+        events = []
+        event_rows = []
+        for unit in units:
+            for n in range(EVENTS_PER_UNIT):
+                pk = next(ids[Event])
+                events.append(pk)
+                event_rows.append((pk, *self.make_event(rng, unit, n)))
+        self.writers[Event].write(event_rows)
+        documents = []
+        document_rows = []
+        for unit in units:
+            for n in range(DOCUMENTS_PER_UNIT):
+                pk = next(ids[Document])
+                documents.append(pk)
+                document_rows.append((pk, *self.make_document(rng, unit, n, organizations)))
+        self.writers[Document].write(document_rows)
         self.link(Process.topics.through, "process", processes, "topic", self.topics, 2)
         self.link(Process.regions.through, "process", processes, "region", self.regions, 1)
         self.link(Process.citations.through, "process", processes, "citation", self.citations, 1)
@@ -200,12 +295,10 @@ class Command(BaseCommand):
             self.citations,
             1,
         )
-        process_ids = [p.pk for p in processes]
-        organization_ids = [o.pk for o in organizations]
-        self.link(Event.processes.through, "event", events, "process", process_ids, 1)
-        self.link(Event.organizations.through, "event", events, "organization", organization_ids, 1)
+        self.link(Event.processes.through, "event", events, "process", processes, 1)
+        self.link(Event.organizations.through, "event", events, "organization", organizations, 1)
         self.link(Event.citations.through, "event", events, "citation", self.citations, 1)
-        self.link(Document.processes.through, "document", documents, "process", process_ids, 1)
+        self.link(Document.processes.through, "document", documents, "process", processes, 1)
         self.link(Document.citations.through, "document", documents, "citation", self.citations, 1)
 
     def make_event(self, rng, unit, n):
@@ -215,33 +308,33 @@ class Command(BaseCommand):
             start = start.replace(month=1, day=1)
         elif precision == DatePrecision.MONTH:
             start = start.replace(day=1)
-        return Event(
-            slug=f"synthetic-event-{unit}-{n}",
-            title=f"{_title(rng, 6)} {unit}-{n}",
-            kind=rng.choice(EventKind.values),
-            start_date=start,
-            start_precision=precision,
-            city=rng.choice(["Geneva", "New York", "Bangkok", "Dakar", "Lima", ""]),
-            country_id=rng.choice(self.states),
+        return (
+            f"synthetic-event-{unit}-{n}",
+            f"{_title(rng, 6)} {unit}-{n}",
+            rng.choice(EventKind.values),
+            str(start),
+            precision,
+            rng.choice(["Geneva", "New York", "Bangkok", "Dakar", "Lima", ""]),
+            rng.choice(self.states),
         )
 
     def make_document(self, rng, unit, n, organizations):
-        date = _date(rng)
-        return Document(
-            slug=f"synthetic-document-{unit}-{n}",
-            title=f"{_title(rng, 7)} {unit}-{n}",
-            kind=rng.choice(DocumentKind.values),
-            un_symbol=f"S/{unit}/{n}" if n % 5 == 0 else "",
-            date=date,
-            date_precision=DatePrecision.DAY,
-            publisher=rng.choice(organizations),
+        return (
+            f"synthetic-document-{unit}-{n}",
+            f"{_title(rng, 7)} {unit}-{n}",
+            rng.choice(DocumentKind.values),
+            f"S/{unit}/{n}" if n % 5 == 0 else "",
+            str(_date(rng)),
+            DatePrecision.DAY.value,
+            rng.choice(organizations),
         )
 
     def link(self, through, left, objects, right, choices, count):
-        """Bulk-insert many-to-many rows: each object gets ``count`` distinct choices."""
-        rows = [
-            through(**{f"{left}_id": obj.pk, f"{right}_id": choice})
-            for obj in objects
-            for choice in self.rng.sample(choices, min(count, len(choices)))
-        ]
-        through.objects.bulk_create(rows, batch_size=5000)
+        """Many-to-many rows: each object gets ``count`` distinct choices."""
+        writer = self.writers.get(through) or self.writers.setdefault(
+            through, TableWriter(through, (f"{left}_id", f"{right}_id"))
+        )
+        sample = self.rng.sample
+        writer.write(
+            (obj, choice) for obj in objects for choice in sample(choices, min(count, len(choices)))
+        )
