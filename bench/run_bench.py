@@ -150,8 +150,9 @@ def latency(port, path, requests):
     return statistics.median(timings), timings[int(len(timings) * 0.95) - 1]
 
 
-def download(port, path):
-    """Rows per second, first-byte time (ms) and row count of a streamed CSV."""
+def download(port, path, header=True):
+    """Rows per second, first-byte time (ms) and row count of a streamed CSV (or, with
+    ``header=False``, of NDJSON: a line per row, no header)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     started = time.perf_counter()
     connection.request("GET", path)
@@ -163,7 +164,7 @@ def download(port, path):
             first_byte = (time.perf_counter() - started) * 1000
         lines += chunk.count(b"\n")
     elapsed = time.perf_counter() - started
-    rows = max(lines - 1, 0)
+    rows = max(lines - 1, 0) if header else lines
     return {"rows": rows, "rows_per_s": rows / elapsed, "first_byte_ms": first_byte, "s": elapsed}
 
 
@@ -204,7 +205,8 @@ def export_sql(env):
         "from processes.browsing import stable_order;"
         "from processes.export import annotated;"
         "from processes.models import Participation;"
-        "from processes.views import PARTICIPATION_COLUMNS as c;"
+        "from processes.lists import PARTICIPATIONS;"
+        "c = PARTICIPATIONS.columns;"
         "qs = annotated(stable_order(Participation.objects.published()), c, 'http://127.0.0.1');"
         "sql, params = qs.query.sql_with_params();"
         "print(json.dumps([sql, list(params)]))"
@@ -288,6 +290,8 @@ def pages(scale):
     for name, queries in lists.items():
         for label, query in zip(("unfiltered", "1 filter", "3 filters"), queries, strict=True):
             result[f"/{name}/ {label}"] = f"/{name}/{query}"
+            # The same selection from the JSON API (issue 17: p50 at most 1.5x the page's).
+            result[f"/api/{name}/ {label}"] = f"/api/{name}/{query}"
     # Lists stop at 100 pages (the CSV holds the rest): the deepest page served.
     result["deepest page /participations/"] = (
         "/participations/?page=100&per_page=50" if scale > 1 else "/participations/?page=5"
@@ -334,6 +338,8 @@ def run(database, scale, requests, reuse, only=()):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_CONN_MAX_AGE": "60",
+        # One client sends every request: the API's anonymous throttle would answer 429.
+        "DJANGO_API_ANON_RATE": "",
     }
     env.pop("DJANGO_DEBUG", None)
     print(f"== {database}, scale {scale}", flush=True)
@@ -363,6 +369,13 @@ def run(database, scale, requests, reuse, only=()):
             else:
                 stats = download(server.port, path)
             result["exports"][name] = stats
+            print(f"  {path}: {stats['rows']} rows, {stats['rows_per_s']:.0f} rows/s", flush=True)
+        # The whole list as NDJSON from the API (issue 17: at least half the CSV's rows/s).
+        result["ndjson"] = {}
+        for name in EXPORTS:
+            path = f"/api/{name}/?format=ndjson"
+            stats = download(server.port, path, header=False)
+            result["ndjson"][name] = stats
             print(f"  {path}: {stats['rows']} rows, {stats['rows_per_s']:.0f} rows/s", flush=True)
         # A page while the largest export streams: threaded workers keep answering.
         streaming = threading.Thread(
@@ -400,6 +413,20 @@ def markdown(results):
                 f"| /{name}/export.csv | {stats['rows']} | {stats['rows_per_s']:.0f} | "
                 f"{stats['first_byte_ms']:.1f} |"
             )
+        if r.get("ndjson"):
+            lines.append("\n| API | ratio |\n|---|---:|")
+            for name, stats in r["ndjson"].items():
+                csv_rate = r["exports"][name]["rows_per_s"]
+                lines.append(
+                    f"| /api/{name}/?format=ndjson rows/s ÷ CSV rows/s "
+                    f"({stats['rows_per_s']:.0f} ÷ {csv_rate:.0f}) | "
+                    f"{stats['rows_per_s'] / csv_rate:.2f} |"
+                )
+            for label, (median, _p95) in r["pages"].items():
+                if label.startswith("/api/"):
+                    page = r["pages"].get(label.removeprefix("/api"))
+                    if page:
+                        lines.append(f"| {label} p50 ÷ its page's p50 | {median / page[0]:.2f} |")
         ours = r["exports"]["participations"]
         native = r["native"]
         lines.append(

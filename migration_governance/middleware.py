@@ -16,6 +16,7 @@ import secrets
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import render
 
 from processes.time_budget import page_time_limit, statement_time_limit
@@ -86,6 +87,18 @@ class RejectControlCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if has_control_characters(request) and request.path.startswith("/api/"):
+            # The API's clients read an RFC 9457 problem, as for its other errors.
+            return JsonResponse(
+                {
+                    "type": "about:blank",
+                    "title": "Bad Request",
+                    "status": 400,
+                    "detail": "The address contains control characters (such as a NUL byte).",
+                },
+                status=400,
+                content_type="application/problem+json",
+            )
         if has_control_characters(request):
             return render(
                 request,

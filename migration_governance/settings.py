@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "processes",
     "timeline",
 ]
@@ -74,6 +77,8 @@ MIDDLEWARE = [
     "migration_governance.login_limits.OversizedLoginMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Read-only CORS for /api/ only (GET, HEAD, OPTIONS; no credentials).
+    "migration_governance.api.ReadOnlyCorsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Records who made each change to catalogue data, including rows saved by admin inlines.
@@ -246,6 +251,51 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# --- The JSON API (/api/, migration_governance/api.py, docs/api.md) ---------------------
+
+# Anonymous clients get this many API requests per period ("N/second|minute|hour|day");
+# empty turns throttling off. Behind a proxy, DJANGO_TRUSTED_PROXY_COUNT says how the
+# client's address is read, as for logins.
+API_ANON_RATE = os.environ.get("DJANGO_API_ANON_RATE", "120/minute").strip()
+# A page of an API list holds this many records unless ?page_size= asks for fewer or more,
+# never more than API_MAX_PAGE_SIZE.
+API_PAGE_SIZE = int(os.environ.get("DJANGO_API_PAGE_SIZE", "50"))
+API_MAX_PAGE_SIZE = int(os.environ.get("DJANGO_API_MAX_PAGE_SIZE", "200"))
+# Origins allowed to read the API from a browser: "*" (the default: it is public, read-only
+# data, sent without credentials) or a comma-separated list of origins.
+API_CORS_ORIGINS = env_list("DJANGO_API_CORS_ORIGINS", "*")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    # Renderers (JSON, NDJSON) and throttling are set on the API's views themselves
+    # (migration_governance/api.py), which these defaults could not import.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "migration_governance.api.CatalogueSchema",
+    "EXCEPTION_HANDLER": "migration_governance.api.problem_details_handler",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "UNICODE_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Migration governance catalogue API",
+    "DESCRIPTION": "Read-only JSON over the public catalogue; see docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "processes.models.Role",
+        "DatePrecisionEnum": "timeline.models.DatePrecision",
+    },
+    # Not at `manage.py check`: generating the schema reads choices from the database,
+    # which a deploy check must not need. The test suite generates and validates it.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
+}
 
 # --- Errors: logged with their request id, optionally reported --------------------------
 

@@ -1,4 +1,4 @@
-"""Top-level URL map: the admin for curators and each app's public pages."""
+"""Top-level URL map: the admin for curators, the JSON API and each app's public pages."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -7,6 +7,7 @@ from django.urls import include, path
 urlpatterns = [
     # "admin/" unless DJANGO_ADMIN_PATH says otherwise.
     path(settings.ADMIN_PATH, admin.site.urls),
+    path("api/", include("migration_governance.api_urls")),
     path("", include("processes.urls")),
     path("", include("timeline.urls")),
 ]

@@ -24,6 +24,7 @@ from processes.admin_tools import (
     count_related,
 )
 from processes.filters import with_process_count
+from processes.lists import ORGANIZATIONS, PARTICIPATIONS, PROCESSES, STATES
 from processes.models import (
     CheckException,
     Citation,
@@ -37,12 +38,6 @@ from processes.models import (
     Source,
     StateAlias,
     Topic,
-)
-from processes.views import (
-    ORGANIZATION_COLUMNS,
-    PARTICIPATION_COLUMNS,
-    PROCESS_COLUMNS,
-    STATE_COLUMNS,
 )
 from timeline.models import Document, Event
 
@@ -113,7 +108,7 @@ class MemberStateAdmin(CatalogueAdmin):
     search_fields = ["name", "iso_name", "official_name", "iso3", "iso2", "m49", "aliases__name"]
     ordering = ["name"]
     inlines = [StateAliasInline]
-    csv_columns = STATE_COLUMNS
+    csv_columns = STATES.columns
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -167,7 +162,7 @@ class OrganizationAdmin(CatalogueAdmin):
         "curator_notes",
     ]
     inlines = [OrganizationCitationInline]
-    csv_columns = ORGANIZATION_COLUMNS
+    csv_columns = ORGANIZATIONS.columns
 
     def get_queryset(self, request):
         queryset = with_process_count(super().get_queryset(request))
@@ -379,7 +374,7 @@ class ProcessAdmin(CatalogueAdmin):
         PUBLISHING_FIELDSET,
     ]
     inlines = [ParticipationInline, ProcessCitationInline, ProcessClaimInline]
-    csv_columns = PROCESS_COLUMNS
+    csv_columns = PROCESSES.columns
     change_form_template = "admin/processes/process/change_form.html"
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -472,7 +467,7 @@ class ParticipationAdmin(CatalogueAdmin):
         PUBLISHING_FIELDSET,
     ]
     inlines = [ParticipationCitationInline]
-    csv_columns = PARTICIPATION_COLUMNS
+    csv_columns = PARTICIPATIONS.columns
 
     @admin.display(description="participant")
     def participant(self, obj):

@@ -3,15 +3,14 @@
 import re
 from collections import OrderedDict
 
-from django.db.models import Case, Count, F, Max, Min, OuterRef, Prefetch, Subquery, Value, When
-from django.db.models.functions import Lower
+from django.db.models import Count, Max, Min, Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language, gettext
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from processes import maps, search
+from processes import lists, maps, search
 from processes.browsing import (
     Facet,
     FilteredListView,
@@ -19,23 +18,9 @@ from processes.browsing import (
     cached_figures,
     csv_response,
 )
-from processes.export import (
-    Col,
-    CsvText,
-    JsonListJoined,
-    citation_sources_of,
-    citations_of,
-    joined,
-    text,
-    url,
-)
 from processes.filters import (
     MatrixFilter,
-    MemberStateFilter,
-    OrganizationFilter,
     OverlapFilter,
-    ParticipationFilter,
-    ProcessFilter,
     participation_subquery,
 )
 from processes.matrix import LEGEND, Matrix, StreamedMatrix, build_matrix, holding_on, overlap
@@ -46,94 +31,14 @@ from processes.models import (
     OrganizationKind,
     Participation,
     Process,
-    Region,
     Role,
     Scope,
     Source,
-    StateAlias,
     StateKind,
     Status,
-    Topic,
 )
 from processes.sources import citing_counts, participant_coverage, with_citing_counts
 from timeline.models import Document, Event
-
-# --- CSV columns: stable names, documented in docs/csv.md ------------------------------------
-
-PROCESS_COLUMNS = (
-    Col("slug", F("slug")),
-    Col("name", text("name")),
-    Col("short_name", text("short_name")),
-    Col("scope", F("scope")),
-    Col("category", F("category")),
-    Col("status", F("status")),
-    Col("year_established", F("year_established")),
-    Col("year_ended", F("year_ended")),
-    Col("regions", joined(Region.objects.filter(processes=OuterRef("pk")), F("name"), "name")),
-    Col("region_label", text("region_label")),
-    Col(
-        "topics",
-        CsvText(joined(Topic.objects.filter(processes=OuterRef("pk")), F("name"), "number")),
-    ),
-    Col("websites", CsvText(JsonListJoined(F("websites")))),
-    Col("stated_member_total", F("stated_member_total")),
-    Col(
-        "parent_slug",
-        Subquery(Process.objects.published().filter(pk=OuterRef("parent_id")).values("slug")),
-    ),
-    Col("description", text("description")),
-    Col("url", url("/processes/", F("slug")), is_url=True),
-    Col("citations", citations_of("processes")),
-    Col("citation_sources", citation_sources_of("processes")),
-)
-
-STATE_COLUMNS = (
-    Col("iso3", F("iso3")),
-    Col("iso2", F("iso2")),
-    Col("m49", F("m49")),
-    Col("name", text("name")),
-    Col("iso_name", text("iso_name")),
-    Col("official_name", text("official_name")),
-    Col("region", F("region")),
-    Col("sub_region", F("sub_region")),
-    Col("kind", F("kind")),
-    Col(
-        "aliases",
-        CsvText(joined(StateAlias.objects.filter(state=OuterRef("pk")), F("name"), "name")),
-    ),
-    Col("url", url("/states/", Lower("iso3")), is_url=True),
-)
-
-ORGANIZATION_COLUMNS = (
-    Col("slug", F("slug")),
-    Col("name", text("name")),
-    Col("acronym", text("acronym")),
-    Col("kind", F("kind")),
-    Col("website", text("website")),
-    Col("parent_slug", F("parent__slug")),
-    Col("url", url("/organizations/", F("slug")), is_url=True),
-)
-
-PARTICIPATION_COLUMNS = (
-    Col("process_slug", F("process__slug")),
-    Col("process_name", text("process__name")),
-    Col(
-        "participant_type",
-        Case(When(state__isnull=False, then=Value("state")), default=Value("organization")),
-    ),
-    Col("state_iso3", F("state__iso3")),
-    Col("state_name", text("state__name")),
-    Col("organization_slug", F("organization__slug")),
-    Col("organization_name", text("organization__name")),
-    Col("role", F("role")),
-    Col("as_of", F("as_of")),
-    Col("start_date", F("start_date")),
-    Col("end_date", F("end_date")),
-    Col("note", text("note")),
-    Col("process_url", url("/processes/", F("process__slug")), is_url=True),
-    Col("citations", citations_of("participations")),
-    Col("citation_sources", citation_sources_of("participations")),
-)
 
 
 def public_participations(link):
@@ -184,13 +89,13 @@ class ProcessListView(FilteredListView):
     """/processes/: every process, filterable by kind, time, topic and participant."""
 
     model = Process
-    filterset_class = ProcessFilter
+    filterset_class = lists.PROCESSES.filterset_class
     template_name = "processes/process_list.html"
     noun_plural = "processes"
     page_title = "Processes"
     export_url_name = "processes:process-export"
-    export_name = "processes"
-    csv_columns = PROCESS_COLUMNS
+    export_name = lists.PROCESSES.name
+    csv_columns = lists.PROCESSES.columns
     facets = (
         Facet("category", "Category", "category", dict(Category.choices)),
         Facet("scope", "Scope", "scope", dict(Scope.choices)),
@@ -352,13 +257,13 @@ class MemberStateListView(RolesInChosenProcessesMixin, FilteredListView):
 
     model = MemberState
     participant = "state"
-    filterset_class = MemberStateFilter
+    filterset_class = lists.STATES.filterset_class
     template_name = "processes/state_list.html"
     noun_plural = "states and territories"
     page_title = "States and territories"
     export_url_name = "processes:state-export"
-    export_name = "states"
-    csv_columns = STATE_COLUMNS
+    export_name = lists.STATES.name
+    csv_columns = lists.STATES.columns
     facets = (
         Facet("region", "Region", "region"),
         Facet("kind", "Kind", "kind", dict(StateKind.choices)),
@@ -452,13 +357,13 @@ class OrganizationListView(RolesInChosenProcessesMixin, FilteredListView):
 
     model = Organization
     participant = "organization"
-    filterset_class = OrganizationFilter
+    filterset_class = lists.ORGANIZATIONS.filterset_class
     template_name = "processes/organization_list.html"
     noun_plural = "organizations"
     page_title = "Organizations"
     export_url_name = "processes:organization-export"
-    export_name = "organizations"
-    csv_columns = ORGANIZATION_COLUMNS
+    export_name = lists.ORGANIZATIONS.name
+    csv_columns = lists.ORGANIZATIONS.columns
     facets = (
         Facet("kind", "Kind", "kind", dict(OrganizationKind.choices)),
         Facet(
@@ -559,13 +464,13 @@ class ParticipationListView(FilteredListView):
     """/participations/: who takes part in which process, in what role, as of when."""
 
     model = Participation
-    filterset_class = ParticipationFilter
+    filterset_class = lists.PARTICIPATIONS.filterset_class
     template_name = "processes/participation_list.html"
     noun_plural = "participations"
     page_title = "Participations"
     export_url_name = "processes:participation-export"
-    export_name = "participations"
-    csv_columns = PARTICIPATION_COLUMNS
+    export_name = lists.PARTICIPATIONS.name
+    csv_columns = lists.PARTICIPATIONS.columns
     facets = (
         Facet("role", "Role", "role", dict(Role.choices)),
         Facet("category", "Process category", "process__category", dict(Category.choices)),

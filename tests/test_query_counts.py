@@ -15,6 +15,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+# Every detail page reads the catalogue's version once more, for "Cite this record".
 PAGES = {
     "/": 8,
     # Per kind, the exact-name tier, then the names tier, then the rest, each read only if
@@ -26,22 +27,23 @@ PAGES = {
     # A typed name resolved through the search index once per request: its folded key,
     # then the record.
     "/processes/?organization=International+Organization+for+Migration&role=secretariat": 22,
-    "/processes/budapest-process/": 21,
+    # The catalogue's version, read for the citation to copy.
+    "/processes/budapest-process/": 22,
     # The map: the listed states' process counts, and the listed states (all pages).
     "/states/": 10,
     "/states/?region=Europe&process=budapest-process": 15,
-    # The map: the states of its region.
-    "/states/hun/": 12,
+    # The map: the states of its region; the catalogue's version, for the citation to copy.
+    "/states/hun/": 13,
     "/organizations/": 5,
-    "/organizations/iom/": 17,
+    "/organizations/iom/": 18,
     "/participations/?process=budapest-process": 14,
     "/events/": 10,
-    "/events/2017-04-idm-workshop-new-york/": 8,
+    "/events/2017-04-idm-workshop-new-york/": 9,
     "/documents/": 7,
-    "/documents/iamm/": 11,
+    "/documents/iamm/": 12,
     "/suggest/process/?q=budap": 3,
     "/sources/": 1,
-    "/sources/paper-on-inter-state-consultation-mechanisms/": 2,
+    "/sources/paper-on-inter-state-consultation-mechanisms/": 3,
     # The catalogue's version, the count and the decade counts (both kept per version
     # afterwards), then the page's events.
     "/timeline/": 4,

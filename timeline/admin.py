@@ -18,8 +18,8 @@ from processes.admin_tools import (
     count_column,
     count_related,
 )
+from timeline.lists import DOCUMENTS, EVENTS
 from timeline.models import Document, DocumentClaim, DocumentPart, Event, EventClaim
-from timeline.views import DOCUMENT_COLUMNS, EVENT_COLUMNS
 
 # --- documents -----------------------------------------------------------------------------
 
@@ -97,7 +97,7 @@ class DocumentAdmin(CatalogueAdmin):
         PUBLISHING_FIELDSET,
     ]
     inlines = [DocumentPartInline, DocumentCitationInline, DocumentClaimInline]
-    csv_columns = DOCUMENT_COLUMNS
+    csv_columns = DOCUMENTS.columns
 
     def get_queryset(self, request):
         events = count_related(Event.documents.through, "document")
@@ -215,7 +215,7 @@ class EventAdmin(CatalogueAdmin):
         PUBLISHING_FIELDSET,
     ]
     inlines = [EventDocumentInline, EventCitationInline, EventClaimInline]
-    csv_columns = EVENT_COLUMNS
+    csv_columns = EVENTS.columns
 
     def get_queryset(self, request):
         return (

@@ -1,23 +1,14 @@
 """Public pages of the timeline app: events and documents."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Prefetch
+from django.db.models import Count, Prefetch
 from django.db.models.functions import ExtractYear
 from django.utils.functional import cached_property
 from django.views.generic import DetailView
 
 from processes.browsing import CappedPaginator, Facet, FilteredListView, cached_figures
-from processes.export import (
-    Col,
-    DateDisplay,
-    citation_sources_of,
-    citations_of,
-    joined,
-    text,
-    url,
-)
-from processes.models import Category, Organization, Process
-from timeline.filters import DocumentFilter, EventFilter
+from processes.models import Category, Process
+from timeline import lists
 from timeline.layout import YEAR_WIDTH, lay_out
 from timeline.models import Document, DocumentKind, Event, EventKind
 
@@ -25,65 +16,17 @@ from timeline.models import Document, DocumentKind, Event, EventKind
 TIMELINE_PAGE_EVENTS = 400
 
 
-def _slugs(model, **lookup):
-    return joined(model.objects.published().filter(**lookup), F("slug"), "slug")
-
-
-EVENT_COLUMNS = (
-    Col("slug", F("slug")),
-    Col("title", text("title")),
-    Col("kind", F("kind")),
-    Col("start_date", F("start_date")),
-    Col("start_precision", F("start_precision")),
-    Col("end_date", F("end_date")),
-    Col("end_precision", F("end_precision")),
-    Col(
-        "date_display",
-        DateDisplay(F("start_date"), F("start_precision"), F("end_date"), F("end_precision")),
-    ),
-    Col("city", text("city")),
-    Col("venue", text("venue")),
-    Col("country_iso3", F("country__iso3")),
-    Col("country_name", text("country__name")),
-    Col("process_slugs", _slugs(Process, events=OuterRef("pk"))),
-    Col("organization_slugs", _slugs(Organization, events=OuterRef("pk"))),
-    Col("document_slugs", _slugs(Document, events=OuterRef("pk"))),
-    Col("description", text("description")),
-    Col("url", url("/events/", F("slug")), is_url=True),
-    Col("citations", citations_of("events")),
-    Col("citation_sources", citation_sources_of("events")),
-)
-
-DOCUMENT_COLUMNS = (
-    Col("slug", F("slug")),
-    Col("title", text("title")),
-    Col("short_title", text("short_title")),
-    Col("kind", F("kind")),
-    Col("un_symbol", text("un_symbol")),
-    Col("date", F("date")),
-    Col("date_precision", F("date_precision")),
-    Col("publisher_slug", F("publisher__slug")),
-    Col("publisher_name", text("publisher__name")),
-    Col("process_slugs", _slugs(Process, documents=OuterRef("pk"))),
-    Col("source_url", text("url")),
-    Col("summary", text("summary")),
-    Col("url", url("/documents/", F("slug")), is_url=True),
-    Col("citations", citations_of("documents")),
-    Col("citation_sources", citation_sources_of("documents")),
-)
-
-
 class EventListView(FilteredListView):
     """/events/: everything that happened, filterable by kind, years, process and place."""
 
     model = Event
-    filterset_class = EventFilter
+    filterset_class = lists.EVENTS.filterset_class
     template_name = "timeline/event_list.html"
     noun_plural = "events"
     page_title = "Events"
     export_url_name = "timeline:event-export"
-    export_name = "events"
-    csv_columns = EVENT_COLUMNS
+    export_name = lists.EVENTS.name
+    csv_columns = lists.EVENTS.columns
     facets = (
         Facet("kind", "Kind", "kind", dict(EventKind.choices)),
         Facet(
@@ -226,13 +169,13 @@ class DocumentListView(FilteredListView):
     """/documents/: conventions, declarations, resolutions, reports, frameworks…"""
 
     model = Document
-    filterset_class = DocumentFilter
+    filterset_class = lists.DOCUMENTS.filterset_class
     template_name = "timeline/document_list.html"
     noun_plural = "documents"
     page_title = "Documents"
     export_url_name = "timeline:document-export"
-    export_name = "documents"
-    csv_columns = DOCUMENT_COLUMNS
+    export_name = lists.DOCUMENTS.name
+    csv_columns = lists.DOCUMENTS.columns
     facets = (Facet("kind", "Kind", "kind", dict(DocumentKind.choices)),)
 
 

@@ -32,3 +32,13 @@ def role_tag(role, label=None):
     from processes.models import Role
 
     return format_html('<span class="tag role-{}">{}</span>', role, label or Role(role).label)
+
+
+@register.inclusion_tag("includes/cite_record.html", takes_context=True)
+def cite_record(context, obj):
+    """ "Cite this record": plain text, BibTeX and CSL-JSON, with the record's permanent
+    URL, the catalogue's version and today's date (processes/citing.py)."""
+    from processes.citing import cite
+
+    request = context["request"]
+    return {"cite": cite(obj, request.build_absolute_uri(obj.get_absolute_url()))}

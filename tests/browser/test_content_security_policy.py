@@ -15,6 +15,8 @@ PUBLIC_PAGES = [
     "/timeline/",
     "/matrix/?category=rcp",
     "/matrix/overlap/?process=manila-process&process=apc",
+    # Swagger UI from the sidecar's files, its start-up script from a URL of its own.
+    "/api/docs/",
     # Not an unknown address: this server runs with DEBUG on, whose technical 404 page has
     # inline styles. The production 404 is templates/404.html, which has none.
 ]
