@@ -7,6 +7,7 @@ DEBUG off. ``DATABASE_URL=postgres://…`` switches to PostgreSQL through psycop
 import datetime
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -112,6 +113,12 @@ if HTTP_CACHE_MAX_AGE < 0 or HTTP_CACHE_STALE_WHILE_REVALIDATE < 0:
         "DJANGO_HTTP_CACHE_MAX_AGE and DJANGO_HTTP_CACHE_STALE_WHILE_REVALIDATE are seconds "
         "(0 or more)."
     )
+
+# Where the site keeps the data package it serves under /data/ (processes/datapackage.py):
+# one folder per catalogue version, built at the first request after a change.
+DATA_PACKAGE_DIR = os.environ.get("DJANGO_DATA_PACKAGE_DIR") or os.path.join(
+    tempfile.gettempdir(), "migration-governance-data-package"
+)
 
 TEMPLATES = [
     {
