@@ -822,9 +822,25 @@ class CatalogueVersion(models.Model):
 
     @classmethod
     def state(cls, using="default"):
-        """(number, changed_at) in one query; (0, None) before the first change."""
-        row = cls.objects.using(using).filter(pk=1).values_list("number", "changed_at").first()
-        return row or (0, None)
+        """(number, changed_at) in one query; (0, None) before the first change.
+
+        Plain SQL: every public request runs it (the caching middleware), and a 304 should
+        cost little more than this one-row read, not the ORM's query compilation."""
+        from django.db import connections
+
+        connection = connections[using]
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT number, changed_at FROM {table} WHERE id = 1")
+            row = cursor.fetchone()
+        if row is None:
+            return (0, None)
+        number, changed_at = row
+        if isinstance(changed_at, str):  # SQLite hands back text
+            changed_at = datetime.datetime.fromisoformat(changed_at)
+        if changed_at is not None and timezone.is_naive(changed_at):
+            changed_at = changed_at.replace(tzinfo=datetime.UTC)  # stored in UTC (USE_TZ)
+        return (number, changed_at)
 
     @classmethod
     def for_request(cls, request):
