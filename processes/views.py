@@ -590,11 +590,8 @@ class SuggestView(View):
             raise Http404("No such kind of record.")
         query = request.GET.get("q", "").strip()[:200]
         entries = search.search(query, kind=kind, limit=self.limit) if query else []
-        return JsonResponse(
-            [{"label": e.label, "value": e.label} for e in entries],
-            safe=False,
-            headers={"Cache-Control": "max-age=300"},
-        )
+        # Cached like every public read (migration_governance/http_cache.py).
+        return JsonResponse([{"label": e.label, "value": e.label} for e in entries], safe=False)
 
 
 # --- participation matrix ------------------------------------------------------------------
