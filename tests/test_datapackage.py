@@ -25,11 +25,6 @@ FRICTIONLESS = shutil.which("frictionless") or str(
 )
 
 
-@pytest.fixture(autouse=True)
-def package_dir(settings, tmp_path):
-    settings.DATA_PACKAGE_DIR = str(tmp_path / "served")
-
-
 def body(response):
     return b"".join(response.streaming_content)
 

@@ -61,6 +61,9 @@ PUBLIC_URLS = [
     "/search/?q=migration",
     "/processes/export.csv",
     "/participations/export.csv?process=budapest-process",
+    "/suggest/process/?q=budap",
+    "/data/",
+    "/data/datapackage.json",
 ]
 
 
