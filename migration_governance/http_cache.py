@@ -208,8 +208,8 @@ def _varies_on_cookie(response):
 
 
 def _private_no_store(response):
-    """Never kept by a shared cache, nor stored at all: the admin, a curator's session,
-    a page with a CSRF token or that set a cookie."""
+    """Never kept by a shared cache, nor stored at all: the admin, a page with a CSRF
+    token, one that set a cookie or read the session."""
     response["Cache-Control"] = "private, no-store"
     for header in ("ETag", "Last-Modified"):
         if header in response:
