@@ -7,6 +7,7 @@ DEBUG off. ``DATABASE_URL=postgres://…`` switches to PostgreSQL through psycop
 import datetime
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -72,6 +73,9 @@ MIDDLEWARE = [
     "migration_governance.middleware.SecurityHeadersMiddleware",
     "migration_governance.middleware.RejectControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Who may keep each answer: outside the middlewares that set cookies or Vary: Cookie,
+    # so that it sees them (migration_governance/http_cache.py).
+    "migration_governance.http_cache.CacheHeadersMiddleware",
     # Static files above are not bounded; everything below is (sessions included).
     "migration_governance.middleware.PageTimeLimitMiddleware",
     "migration_governance.login_limits.OversizedLoginMiddleware",
@@ -79,6 +83,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # Read-only CORS for /api/ only (GET, HEAD, OPTIONS; no credentials).
     "migration_governance.api.ReadOnlyCorsMiddleware",
+    # 304 for a still-current copy before any view runs: after the host is checked and
+    # the language chosen (LocaleMiddleware goes above, after the sessions).
+    "migration_governance.http_cache.NotModifiedMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Records who made each change to catalogue data, including rows saved by admin inlines.
@@ -97,6 +104,26 @@ ROOT_URLCONF = "migration_governance.urls"
 PAGE_TIME_LIMIT_SECONDS = float(os.environ.get("DJANGO_PAGE_TIME_LIMIT_SECONDS", "10"))
 EXPORT_TIME_LIMIT_SECONDS = float(os.environ.get("DJANGO_EXPORT_TIME_LIMIT_SECONDS", "30"))
 EXPORT_MIN_ROWS_PER_SECOND = int(os.environ.get("DJANGO_EXPORT_MIN_ROWS_PER_SECOND", "1000"))
+
+# Public reads may be kept by browsers and shared caches (proxies, CDNs) this many seconds,
+# then served stale for up to STALE_WHILE_REVALIDATE more while the cache revalidates;
+# a revalidation is a 304 unless the catalogue or the code changed
+# (migration_governance/http_cache.py, docs/http-caching.md).
+HTTP_CACHE_MAX_AGE = int(os.environ.get("DJANGO_HTTP_CACHE_MAX_AGE", "60"))
+HTTP_CACHE_STALE_WHILE_REVALIDATE = int(
+    os.environ.get("DJANGO_HTTP_CACHE_STALE_WHILE_REVALIDATE", "300")
+)
+if HTTP_CACHE_MAX_AGE < 0 or HTTP_CACHE_STALE_WHILE_REVALIDATE < 0:
+    raise ImproperlyConfigured(
+        "DJANGO_HTTP_CACHE_MAX_AGE and DJANGO_HTTP_CACHE_STALE_WHILE_REVALIDATE are seconds "
+        "(0 or more)."
+    )
+
+# Where the site keeps the data package it serves under /data/ (processes/datapackage.py):
+# one folder per catalogue version, built at the first request after a change.
+DATA_PACKAGE_DIR = os.environ.get("DJANGO_DATA_PACKAGE_DIR") or os.path.join(
+    tempfile.gettempdir(), "migration-governance-data-package"
+)
 
 TEMPLATES = [
     {

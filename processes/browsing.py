@@ -259,7 +259,8 @@ class FilteredListView(ListView):
     def catalogue_version(self):
         from processes.models import CatalogueVersion
 
-        return CatalogueVersion.current()
+        # Already read by the caching middleware for this request: no second query.
+        return CatalogueVersion.for_request(self.request)[0]
 
     def selection_key(self, data, *what):
         """What a figure of the selection ``data`` describes is cached under: the list, the
@@ -496,10 +497,15 @@ class FilteredListView(ListView):
 
     def stream_csv(self):
         """All matching rows, in the list's order, computed and written by the database."""
+        return download(self.request, self.csv_chunks(), self.download_name())
+
+    def csv_chunks(self, site=None):
+        """The CSV text of the filtered rows, header first, in chunks. ``site`` is the
+        address put in front of the URL columns (default: this request's); the data
+        package writes the unfiltered export through here too."""
         queryset = stable_order(self.filterset.qs).prefetch_related(None)
-        site = self.request.build_absolute_uri("/").rstrip("/")
-        chunks = stream_rows(queryset, self.csv_columns, site)
-        return download(self.request, chunks, self.download_name())
+        site = site or self.request.build_absolute_uri("/").rstrip("/")
+        return stream_rows(queryset, self.csv_columns, site)
 
     def download_name(self):
         """The list's name and its filter values, as a file name says what it holds."""

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from processes.validators import IsWebsiteList, validate_web_url, validate_website_list
@@ -808,6 +809,9 @@ class CatalogueVersion(models.Model):
     change rolls the number back with it."""
 
     number = models.PositiveBigIntegerField(default=0)
+    # When the number last changed: the public responses' Last-Modified. Empty (unknown)
+    # until the first change after it was added, rather than a guessed time.
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"catalogue version {self.number}"
@@ -817,10 +821,44 @@ class CatalogueVersion(models.Model):
         return cls.objects.using(using).filter(pk=1).values_list("number", flat=True).first()
 
     @classmethod
+    def state(cls, using="default"):
+        """(number, changed_at) in one query; (0, None) before the first change.
+
+        Plain SQL: every public request runs it (the caching middleware), and a 304 should
+        cost little more than this one-row read, not the ORM's query compilation."""
+        from django.db import connections
+
+        connection = connections[using]
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT number, changed_at FROM {table} WHERE id = 1")
+            row = cursor.fetchone()
+        if row is None:
+            return (0, None)
+        number, changed_at = row
+        if isinstance(changed_at, str):  # SQLite hands back text
+            changed_at = datetime.datetime.fromisoformat(changed_at)
+        if changed_at is not None and timezone.is_naive(changed_at):
+            changed_at = changed_at.replace(tzinfo=datetime.UTC)  # stored in UTC (USE_TZ)
+        return (number, changed_at)
+
+    @classmethod
+    def for_request(cls, request):
+        """The catalogue's (number, changed_at), read once per request: the caching
+        middleware and the lists' cached figures share the one query."""
+        if not hasattr(request, "catalogue_state"):
+            request.catalogue_state = cls.state()
+        return request.catalogue_state
+
+    @classmethod
     def bump(cls, using="default"):
         """Mark the catalogue as changed (within the caller's transaction)."""
-        if not cls.objects.using(using).filter(pk=1).update(number=F("number") + 1):
-            cls.objects.using(using).get_or_create(pk=1, defaults={"number": 1})
+        now = timezone.now()
+        updated = (
+            cls.objects.using(using).filter(pk=1).update(number=F("number") + 1, changed_at=now)
+        )
+        if not updated:
+            cls.objects.using(using).get_or_create(pk=1, defaults={"number": 1, "changed_at": now})
 
 
 class SearchEntry(models.Model):

@@ -4,13 +4,14 @@ import re
 from collections import OrderedDict
 
 from django.db.models import Count, Max, Min, Prefetch
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language, gettext
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from processes import lists, maps, search
+from processes import datapackage, lists, maps, search
 from processes.browsing import (
     Facet,
     FilteredListView,
@@ -529,11 +530,8 @@ class SuggestView(View):
             raise Http404("No such kind of record.")
         query = request.GET.get("q", "").strip()[:200]
         entries = search.search(query, kind=kind, limit=self.limit) if query else []
-        return JsonResponse(
-            [{"label": e.label, "value": e.label} for e in entries],
-            safe=False,
-            headers={"Cache-Control": "max-age=300"},
-        )
+        # Cached like every public read (migration_governance/http_cache.py).
+        return JsonResponse([{"label": e.label, "value": e.label} for e in entries], safe=False)
 
 
 # --- participation matrix ------------------------------------------------------------------
@@ -712,3 +710,50 @@ class OverlapView(FilteredListView):
 
 class OverlapExportView(OverlapView):
     export = True
+
+
+# --- the data package --------------------------------------------------------------------
+
+
+class DataPackageView(TemplateView):
+    """/data/: the whole catalogue in one download, what it holds and how to check it."""
+
+    template_name = "processes/data.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        directory, package = datapackage.served_package(self.request)
+        context["package"] = package
+        context["resources"] = [
+            {**resource, "sha256": resource["hash"].removeprefix("sha256:")}
+            for resource in package["resources"]
+        ]
+        context["zip"] = datapackage.file_facts(directory / datapackage.ZIP_NAME)
+        context["zip_name"] = datapackage.ZIP_NAME
+        context["changed_at"] = parse_datetime(package.get("created", ""))
+        return context
+
+
+class DataFileView(View):
+    """/data/datapackage.json, /data/<table>.csv and the zip: the files of the package
+    built for the catalogue's current version, byte for byte what the descriptor says."""
+
+    types = {".json": "application/json", ".csv": "text/csv; charset=utf-8"}
+
+    def get(self, request, name):
+        names = {datapackage.DESCRIPTOR, datapackage.ZIP_NAME}
+        names.update(table.path for table in datapackage.TABLES)
+        if name not in names:
+            raise Http404("No such file in the data package.")
+        directory, _package = datapackage.served_package(request)
+        if name == datapackage.ZIP_NAME:
+            return FileResponse(
+                open(directory / name, "rb"),  # FileResponse closes it
+                as_attachment=True,
+                filename=name,
+                content_type="application/zip",
+            )
+        return FileResponse(
+            open(directory / name, "rb"),  # FileResponse closes it
+            content_type=self.types[name[name.rindex(".") :]],
+        )

@@ -39,3 +39,9 @@ def fresh_figures_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def data_package_dir(settings, tmp_path):
+    """The data package a test's requests build is written under the test's own folder."""
+    settings.DATA_PACKAGE_DIR = str(tmp_path / "data-package")

@@ -52,7 +52,7 @@ def _setup_django():
     django.setup()
 
 
-DATA_URL_NAMES = {"processes:suggest"}
+DATA_URL_NAMES = {"processes:suggest", "processes:data-file"}
 
 
 def public_url_names():
@@ -78,7 +78,8 @@ def public_url_names():
                 names.add(f"{namespace}:{p.name}" if namespace else p.name)
 
     walk(get_resolver().url_patterns, None)
-    # Not pages: the name pickers' JSON suggestions (tested in tests/test_find_by_name.py).
+    # Not pages: the name pickers' JSON suggestions (tested in tests/test_find_by_name.py)
+    # and the data package's files (tests/test_datapackage.py).
     return names - DATA_URL_NAMES
 
 
