@@ -91,6 +91,9 @@ def validators(request):
             request.get_full_path(),
             language,
             request.headers.get("Accept", ""),
+            # Detail pages' citations to copy name the day of access: a copy from another
+            # day is not the current answer.
+            datetime.date.today().isoformat(),
         ]
     )
     etag = f'W/"{number}-{hashlib.sha256(what.encode()).hexdigest()[:20]}"'
