@@ -33,6 +33,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpResponseNotModified
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.utils.translation import get_language
@@ -93,7 +94,7 @@ def validators(request):
             request.headers.get("Accept", ""),
             # Detail pages' citations to copy name the day of access: a copy from another
             # day is not the current answer.
-            datetime.date.today().isoformat(),
+            timezone.now().date().isoformat(),
         ]
     )
     etag = f'W/"{number}-{hashlib.sha256(what.encode()).hexdigest()[:20]}"'
