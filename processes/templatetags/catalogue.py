@@ -32,3 +32,27 @@ def role_tag(role, label=None):
     from processes.models import Role
 
     return format_html('<span class="tag role-{}">{}</span>', role, label or Role(role).label)
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context):
+    """This page in each language: code, own name, address (query string kept, so filters
+    survive a switch) and whether it is the current one. English is unprefixed. Addresses
+    are relative: built from the Host header they could be poisoned, and the 400 page for a
+    bad host renders this too."""
+    from django.conf import settings
+    from django.utils.translation import get_language
+
+    request = context.get("request")
+    current = get_language() or settings.LANGUAGE_CODE
+    path = getattr(request, "path", "/") or "/"
+    if current != settings.LANGUAGE_CODE and path.startswith(f"/{current}/"):
+        path = path[len(current) + 1 :]
+    query = request.META.get("QUERY_STRING", "") if request is not None else ""
+    versions = []
+    for code, name in settings.LANGUAGES:
+        url = path if code == settings.LANGUAGE_CODE else f"/{code}{path}"
+        if query:
+            url = f"{url}?{query}"
+        versions.append({"code": code, "name": name, "url": url, "current": code == current})
+    return versions
