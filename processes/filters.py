@@ -4,8 +4,10 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import translation
 
 from processes import search
+from processes.languages import name_sort_key
 from processes.models import (
     Category,
     MemberState,
@@ -359,10 +361,27 @@ class TakesPartFilter:
         return queryset
 
 
+class LocalNameOrdering(django_filters.OrderingFilter):
+    """Sorting states by name sorts the names the reader sees: French names in French
+    (processes.languages.name_sort_key), English ones in English."""
+
+    def filter(self, qs, value):
+        if value and value[0] in ("name", "-name") and translation.get_language() != "en":
+            key = name_sort_key()
+            return qs.order_by(key.desc() if value[0] == "-name" else key.asc())
+        return super().filter(qs, value)
+
+
 class MemberStateFilter(TakesPartFilter, django_filters.FilterSet):
     """States by name or alias, region, kind, and the processes they take part in."""
 
     participant = "state"
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("sort") and translation.get_language() != "en":
+            queryset = queryset.order_by(name_sort_key())  # the default order, by name
+        return queryset
 
     q = django_filters.CharFilter(method=matching_text("state"), label="Words")
     region = AnyOf(choices=UNRegion.choices)
@@ -370,7 +389,7 @@ class MemberStateFilter(TakesPartFilter, django_filters.FilterSet):
     kind = AnyOf(choices=StateKind.choices)
     process = processes_filter(method="keep")
     role = AnyOf(choices=Role.choices, method="keep", label="Role in those processes")
-    sort = django_filters.OrderingFilter(
+    sort = LocalNameOrdering(
         fields=(
             ("name", "name"),
             ("iso3", "iso3"),

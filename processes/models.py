@@ -307,10 +307,18 @@ class MemberState(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.local_name
 
     def get_absolute_url(self):
         return reverse("processes:state-detail", args=[self.iso3.lower()])
+
+    @property
+    def local_name(self):
+        """The name in the active language: pycountry's translation of ISO 3166 (French
+        "Allemagne", Spanish "Alemania"), or the English name where it has none."""
+        from processes.languages import state_name
+
+        return state_name(self.name, self.iso_name)
 
     def natural_key(self):
         return (self.iso3,)
@@ -391,6 +399,12 @@ class Organization(Versioned):
 
     def get_absolute_url(self):
         return reverse("processes:organization-detail", args=[self.slug])
+
+    @property
+    def local_name(self):
+        """The name as pages show it beside states' translated names: the cited English
+        name (no source gives most organizations' names in other languages)."""
+        return self.name
 
     def natural_key(self):
         return (self.slug,)
@@ -854,7 +868,20 @@ class SearchEntry(models.Model):
         return f"{self.kind}: {self.label}"
 
     def get_absolute_url(self):
-        return self.path
+        """The stored (English) path, under the active language's prefix."""
+        from processes.languages import localized_path
+
+        return localized_path(self.path)
+
+    @property
+    def local_label(self):
+        """The label in the active language: a state's name from pycountry; other records'
+        names as stored (English unless a source gives another)."""
+        if self.kind == "state":
+            from processes.languages import state_name
+
+            return state_name(self.label)
+        return self.label
 
 
 class SearchKey(models.Model):

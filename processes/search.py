@@ -16,6 +16,7 @@ order, so that both databases give the same answer.
 import difflib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import (
     CharField,
@@ -24,8 +25,10 @@ from django.db.models import (
     TextField,
 )
 from django.db.models.expressions import RawSQL
+from django.utils import translation
 
 from processes.folding import fold
+from processes.languages import other_names
 
 MAX_QUERY_WORDS = 10
 # Up to this many matches, the matching entries are read by key (see matching()). SQLite's
@@ -48,6 +51,9 @@ class Kind:
     text_fields: tuple = ()
     # A related manager of further names (state aliases).
     alias_relation: str = ""
+    # The record's names in the site's other languages (a state's French and Spanish names
+    # from pycountry), so that "Allemagne" and "Alemania" find Germany too.
+    translated_names: object = None
 
     @property
     def model(self):
@@ -66,6 +72,8 @@ class Kind:
         values = [getattr(record, name) for name in self.key_fields]
         if self.alias_relation:
             values += [alias.name for alias in getattr(record, self.alias_relation).all()]
+        if self.translated_names is not None:
+            values += self.translated_names(record)
         values.append(str(record))  # as pages and suggestions show it: "Name (ACRONYM)"
         keys = []
         for value in values:
@@ -75,6 +83,12 @@ class Kind:
         return keys
 
     def entry(self, record):
+        # The index is one for every language: its labels and paths are the English ones
+        # whatever language the saving request (a French curator's admin) is in.
+        with translation.override(settings.LANGUAGE_CODE):
+            return self._entry(record)
+
+    def _entry(self, record):
         keys = self.keys(record)
         texts = [fold(getattr(record, name)) for name in self.text_fields]
         label = str(record)
@@ -109,6 +123,7 @@ KINDS = {
             "processes.MemberState",
             ("name", "iso_name", "official_name", "iso3", "iso2"),
             alias_relation="aliases",
+            translated_names=lambda state: other_names(state.name, state.iso_name),
         ),
         Kind(
             "organization",

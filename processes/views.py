@@ -590,7 +590,7 @@ class SuggestView(View):
         query = request.GET.get("q", "").strip()[:200]
         entries = search.search(query, kind=kind, limit=self.limit) if query else []
         return JsonResponse(
-            [{"label": e.label, "value": e.label} for e in entries],
+            [{"label": e.local_label, "value": e.local_label} for e in entries],
             safe=False,
             headers={"Cache-Control": "max-age=300"},
         )
