@@ -21,6 +21,8 @@ from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import capfirst, slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from processes.export import stream_rows
@@ -187,7 +189,7 @@ class FilteredListView(ListView):
     export_name = ""
     export_url_name = ""
     page_title = ""
-    noun_plural = "records"
+    noun_plural = _("records")
     template_name = None
 
     def get_base_queryset(self):
@@ -331,14 +333,25 @@ class FilteredListView(ListView):
         noun = self.noun_plural
         if not context.get("filters_valid", True) and self.filterset.is_bound:
             return ""
-        number = f"more than {count}" if context.get("count_is_lower_bound") else str(count)
+        number = (
+            gettext("more than %(count)s") % {"count": count}
+            if context.get("count_is_lower_bound")
+            else str(count)
+        )
         if not active:
-            return f"{capfirst(number)} {noun}."
+            return capfirst(gettext("%(number)s %(noun)s.") % {"number": number, "noun": noun})
         grouped = {}
         for item in active:
             grouped.setdefault(item["label"], []).append(item["value"])
-        conditions = [f"{label.lower()} is {or_words(values)}" for label, values in grouped.items()]
-        return f"{capfirst(number)} {noun} where {and_words(conditions)}."
+        conditions = [
+            gettext("%(filter)s is %(values)s")
+            % {"filter": label.lower(), "values": or_words(values)}
+            for label, values in grouped.items()
+        ]
+        return capfirst(
+            gettext("%(number)s %(noun)s where %(conditions)s.")
+            % {"number": number, "noun": noun, "conditions": and_words(conditions)}
+        )
 
     def suggestion_links(self):
         """For each typed name the form could not resolve: links that replace it by one of
@@ -541,11 +554,17 @@ def file_label(*parts):
 
 
 def or_words(values):
-    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+    """ "a, b or c" in the active language."""
+    if len(values) == 1:
+        return values[0]
+    return gettext("%(first)s or %(last)s") % {"first": ", ".join(values[:-1]), "last": values[-1]}
 
 
 def and_words(values):
-    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " and " + values[-1]
+    """ "a, b and c" in the active language."""
+    if len(values) == 1:
+        return values[0]
+    return gettext("%(first)s and %(last)s") % {"first": ", ".join(values[:-1]), "last": values[-1]}
 
 
 def download(request, chunks, name):

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from processes.validators import IsWebsiteList, validate_web_url, validate_website_list
@@ -54,8 +55,8 @@ def curator_notes_field():
 
 
 class Publication(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
 
 
 class Versioned(models.Model):
@@ -119,11 +120,11 @@ class SourceManager(models.Manager):
 class SourceKind(models.TextChoices):
     """What kind of document a source is, as it presents itself."""
 
-    WEB_PAGE = "web_page", "Web page"
-    ISSUE_BRIEF = "issue_brief", "Issue brief"
-    REPORT = "report", "Report"
-    CONCEPT_NOTE = "concept_note", "Concept note"
-    PAPER = "paper", "Paper"
+    WEB_PAGE = "web_page", _("Web page")
+    ISSUE_BRIEF = "issue_brief", _("Issue brief")
+    REPORT = "report", _("Report")
+    CONCEPT_NOTE = "concept_note", _("Concept note")
+    PAPER = "paper", _("Paper")
 
 
 # A page reference in front of a locator ("p. 45, Migrants and vulnerability"): the section
@@ -251,10 +252,10 @@ class Citation(models.Model):
 
 
 class StateKind(models.TextChoices):
-    STATE = "state", "State"
-    OBSERVER_STATE = "observer_state", "Observer state"
-    TERRITORY = "territory", "Territory"
-    HISTORICAL = "historical", "Historical state"
+    STATE = "state", _("State")
+    OBSERVER_STATE = "observer_state", _("Observer state")
+    TERRITORY = "territory", _("Territory")
+    HISTORICAL = "historical", _("Historical state")
 
 
 class MemberStateQuerySet(PublicQuerySet):
@@ -365,12 +366,12 @@ class OrganizationQuerySet(PublicQuerySet):
 
 
 class OrganizationKind(models.TextChoices):
-    UN_SYSTEM = "un_system", "UN system entity"
-    INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental organization"
-    REGIONAL = "regional", "Regional organization or economic community"
-    GOVERNMENT = "government", "Government body"
-    CIVIL_SOCIETY = "civil_society", "Civil society or NGO"
-    ACADEMIC = "academic", "Academic or research"
+    UN_SYSTEM = "un_system", _("UN system entity")
+    INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental organization")
+    REGIONAL = "regional", _("Regional organization or economic community")
+    GOVERNMENT = "government", _("Government body")
+    CIVIL_SOCIETY = "civil_society", _("Civil society or NGO")
+    ACADEMIC = "academic", _("Academic or research")
 
 
 class Organization(Versioned):
@@ -435,38 +436,38 @@ class Topic(models.Model):
 
 
 class Scope(models.TextChoices):
-    GLOBAL = "global", "Global"
-    REGIONAL = "regional", "Regional"
-    INTER_REGIONAL = "inter_regional", "Inter-regional"
+    GLOBAL = "global", _("Global")
+    REGIONAL = "regional", _("Regional")
+    INTER_REGIONAL = "inter_regional", _("Inter-regional")
 
 
 class Category(models.TextChoices):
     """The headings of seed 000, plus RCPs and other inter-state mechanisms."""
 
-    OVERALL_GOVERNANCE = "overall_governance", "Overall migration governance"
-    MIGRATION_DEVELOPMENT = "migration_development", "Migration and development"
-    REFUGEES_IDPS = "refugees_idps", "Refugees and internally displaced people"
-    TRAFFICKING_SMUGGLING = "trafficking_smuggling", "Human trafficking and migrant smuggling"
-    HUMANITARIAN_AD_HOC = "humanitarian_ad_hoc", "Humanitarian aspects (ad hoc)"
-    LABOUR_AD_HOC = "labour_ad_hoc", "Labour aspects (ad hoc)"
-    RCP = "rcp", "Regional consultative process"
-    OTHER_MECHANISM = "other_mechanism", "Other inter-state mechanism"
+    OVERALL_GOVERNANCE = "overall_governance", _("Overall migration governance")
+    MIGRATION_DEVELOPMENT = "migration_development", _("Migration and development")
+    REFUGEES_IDPS = "refugees_idps", _("Refugees and internally displaced people")
+    TRAFFICKING_SMUGGLING = "trafficking_smuggling", _("Human trafficking and migrant smuggling")
+    HUMANITARIAN_AD_HOC = "humanitarian_ad_hoc", _("Humanitarian aspects (ad hoc)")
+    LABOUR_AD_HOC = "labour_ad_hoc", _("Labour aspects (ad hoc)")
+    RCP = "rcp", _("Regional consultative process")
+    OTHER_MECHANISM = "other_mechanism", _("Other inter-state mechanism")
 
 
 class Status(models.TextChoices):
-    ACTIVE = "active", "Active"
-    DORMANT = "dormant", "Dormant"
-    ENDED = "ended", "Ended"
+    ACTIVE = "active", _("Active")
+    DORMANT = "dormant", _("Dormant")
+    ENDED = "ended", _("Ended")
 
 
 class UNRegion(models.TextChoices):
     """UN geoscheme regions, the vocabulary of MemberState.region and Region.name."""
 
-    AFRICA = "Africa", "Africa"
-    AMERICAS = "Americas", "Americas"
-    ASIA = "Asia", "Asia"
-    EUROPE = "Europe", "Europe"
-    OCEANIA = "Oceania", "Oceania"
+    AFRICA = "Africa", _("Africa")
+    AMERICAS = "Americas", _("Americas")
+    ASIA = "Asia", _("Asia")
+    EUROPE = "Europe", _("Europe")
+    OCEANIA = "Oceania", _("Oceania")
 
 
 class ProcessQuerySet(PublicQuerySet):
@@ -641,18 +642,18 @@ class ProcessClaim(ClaimBase):
 
 
 class Role(models.TextChoices):
-    MEMBER = "member", "Member"
-    OBSERVER = "observer", "Observer"
-    PARTNER = "partner", "Partner"
-    OBSERVER_OR_PARTNER = "observer_or_partner", "Observer or partner"
-    INTERESTED_STATE = "interested_state", "Interested state"
-    CHAIR = "chair", "Chair"
-    VICE_CHAIR = "vice_chair", "Vice-chair"
-    CO_CHAIR = "co_chair", "Co-chair"
-    PRESIDENCY_PRO_TEMPORE = "presidency_pro_tempore", "Presidency pro tempore"
-    SECRETARIAT = "secretariat", "Secretariat"
-    TECHNICAL_SUPPORT = "technical_support", "Facilitator or technical support"
-    PARTICIPANT = "participant", "Participant"
+    MEMBER = "member", _("Member")
+    OBSERVER = "observer", _("Observer")
+    PARTNER = "partner", _("Partner")
+    OBSERVER_OR_PARTNER = "observer_or_partner", _("Observer or partner")
+    INTERESTED_STATE = "interested_state", _("Interested state")
+    CHAIR = "chair", _("Chair")
+    VICE_CHAIR = "vice_chair", _("Vice-chair")
+    CO_CHAIR = "co_chair", _("Co-chair")
+    PRESIDENCY_PRO_TEMPORE = "presidency_pro_tempore", _("Presidency pro tempore")
+    SECRETARIAT = "secretariat", _("Secretariat")
+    TECHNICAL_SUPPORT = "technical_support", _("Facilitator or technical support")
+    PARTICIPANT = "participant", _("Participant")
 
 
 class ParticipationQuerySet(PublicQuerySet):
@@ -903,11 +904,11 @@ class SearchKey(models.Model):
 class CheckRule(models.TextChoices):
     """The source-fidelity rules of ``check_catalogue`` (processes/fidelity.py)."""
 
-    VERBATIM = "verbatim", "1. Copied facts appear verbatim in a cited source"
-    OVERLAP = "overlap", "2. Descriptions share no run of 12 words with a source"
-    DUPLICATE = "duplicate", "3. No two records for one thing"
-    PUBLIC_TEXT = "public_text", "4. Public text holds no file names, field names or shorthand"
-    EVIDENCE = "evidence", "5. Category, scope and status rest on a citation"
+    VERBATIM = "verbatim", _("1. Copied facts appear verbatim in a cited source")
+    OVERLAP = "overlap", _("2. Descriptions share no run of 12 words with a source")
+    DUPLICATE = "duplicate", _("3. No two records for one thing")
+    PUBLIC_TEXT = "public_text", _("4. Public text holds no file names, field names or shorthand")
+    EVIDENCE = "evidence", _("5. Category, scope and status rest on a citation")
 
 
 class CheckExceptionManager(models.Manager):

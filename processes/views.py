@@ -7,6 +7,8 @@ from django.db.models import Case, Count, F, Max, Min, OuterRef, Prefetch, Subqu
 from django.db.models.functions import Lower
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -153,16 +155,16 @@ class HomeView(TemplateView):
         )
         context["event_years"] = events
         context["counts"] = [
-            ("Processes", Process.objects.published().count(), "processes:process-list"),
-            ("States and territories", MemberState.objects.count(), "processes:state-list"),
-            ("Organizations", Organization.objects.count(), "processes:organization-list"),
+            (_("Processes"), Process.objects.published().count(), "processes:process-list"),
+            (_("States and territories"), MemberState.objects.count(), "processes:state-list"),
+            (_("Organizations"), Organization.objects.count(), "processes:organization-list"),
             (
-                "Participations",
+                _("Participations"),
                 Participation.objects.published().count(),
                 "processes:participation-list",
             ),
-            ("Events", events["n"], "timeline:event-list"),
-            ("Documents", Document.objects.published().count(), "timeline:document-list"),
+            (_("Events"), events["n"], "timeline:event-list"),
+            (_("Documents"), Document.objects.published().count(), "timeline:document-list"),
         ]
         category_counts = dict(
             Process.objects.published().order_by().values_list("category").annotate(n=Count("pk"))
@@ -185,17 +187,17 @@ class ProcessListView(FilteredListView):
     model = Process
     filterset_class = ProcessFilter
     template_name = "processes/process_list.html"
-    noun_plural = "processes"
-    page_title = "Processes"
+    noun_plural = _("processes")
+    page_title = _("Processes")
     export_url_name = "processes:process-export"
     export_name = "processes"
     csv_columns = PROCESS_COLUMNS
     facets = (
-        Facet("category", "Category", "category", dict(Category.choices)),
-        Facet("scope", "Scope", "scope", dict(Scope.choices)),
-        Facet("status", "Status", "status", dict(Status.choices)),
-        Facet("region", "Region", "regions__name"),
-        Facet("topic", "Topic", "topics__slug", label_path="topics__name"),
+        Facet("category", _("Category"), "category", dict(Category.choices)),
+        Facet("scope", _("Scope"), "scope", dict(Scope.choices)),
+        Facet("status", _("Status"), "status", dict(Status.choices)),
+        Facet("region", _("Region"), "regions__name"),
+        Facet("topic", _("Topic"), "topics__slug", label_path="topics__name"),
     )
 
     def annotate_rows(self, rows):
@@ -210,7 +212,11 @@ class ProcessListView(FilteredListView):
         attach_roles(rows, participations, "process_id")
         chosen = [*(states or []), *(organizations or [])]
         # One participant chosen: the column is headed by its name and shows roles only.
-        self.roles_heading = f"Role of {chosen[0]}" if len(chosen) == 1 else "Roles"
+        self.roles_heading = (
+            gettext("Role of %(participant)s") % {"participant": chosen[0]}
+            if len(chosen) == 1
+            else gettext("Roles")
+        )
         return "roles" if len(chosen) == 1 else "names"
 
 
@@ -340,7 +346,9 @@ class RolesInChosenProcessesMixin:
         attach_roles(rows, participations, f"{self.participant}_id")
         chosen = data["process"]
         self.roles_heading = (
-            f"Role in {chosen[0].short_name or chosen[0].name}" if len(chosen) == 1 else "Roles"
+            gettext("Role in %(process)s") % {"process": chosen[0].short_name or chosen[0].name}
+            if len(chosen) == 1
+            else gettext("Roles")
         )
         return "roles" if len(chosen) == 1 else "processes"
 
@@ -352,15 +360,17 @@ class MemberStateListView(RolesInChosenProcessesMixin, FilteredListView):
     participant = "state"
     filterset_class = MemberStateFilter
     template_name = "processes/state_list.html"
-    noun_plural = "states and territories"
-    page_title = "States and territories"
+    noun_plural = _("states and territories")
+    page_title = _("States and territories")
     export_url_name = "processes:state-export"
     export_name = "states"
     csv_columns = STATE_COLUMNS
     facets = (
-        Facet("region", "Region", "region"),
-        Facet("kind", "Kind", "kind", dict(StateKind.choices)),
-        Facet("role", "Role", "role", dict(Role.choices), through=public_participations("state")),
+        Facet("region", _("Region"), "region"),
+        Facet("kind", _("Kind"), "kind", dict(StateKind.choices)),
+        Facet(
+            "role", _("Role"), "role", dict(Role.choices), through=public_participations("state")
+        ),
     )
 
 
@@ -419,16 +429,16 @@ class OrganizationListView(RolesInChosenProcessesMixin, FilteredListView):
     participant = "organization"
     filterset_class = OrganizationFilter
     template_name = "processes/organization_list.html"
-    noun_plural = "organizations"
-    page_title = "Organizations"
+    noun_plural = _("organizations")
+    page_title = _("Organizations")
     export_url_name = "processes:organization-export"
     export_name = "organizations"
     csv_columns = ORGANIZATION_COLUMNS
     facets = (
-        Facet("kind", "Kind", "kind", dict(OrganizationKind.choices)),
+        Facet("kind", _("Kind"), "kind", dict(OrganizationKind.choices)),
         Facet(
             "role",
-            "Role",
+            _("Role"),
             "role",
             dict(Role.choices),
             through=public_participations("organization"),
@@ -526,16 +536,16 @@ class ParticipationListView(FilteredListView):
     model = Participation
     filterset_class = ParticipationFilter
     template_name = "processes/participation_list.html"
-    noun_plural = "participations"
-    page_title = "Participations"
+    noun_plural = _("participations")
+    page_title = _("Participations")
     export_url_name = "processes:participation-export"
     export_name = "participations"
     csv_columns = PARTICIPATION_COLUMNS
     facets = (
-        Facet("role", "Role", "role", dict(Role.choices)),
-        Facet("category", "Process category", "process__category", dict(Category.choices)),
-        Facet("process_region", "Process region", "process__regions__name"),
-        Facet("state_region", "State region", "state__region"),
+        Facet("role", _("Role"), "role", dict(Role.choices)),
+        Facet("category", _("Process category"), "process__category", dict(Category.choices)),
+        Facet("process_region", _("Process region"), "process__regions__name"),
+        Facet("state_region", _("State region"), "state__region"),
     )
 
 
@@ -550,11 +560,11 @@ class SearchView(TemplateView):
     template_name = "processes/search.html"
     per_kind = 10
     sections = (
-        ("process", "Processes", "processes:process-list"),
-        ("state", "States and territories", "processes:state-list"),
-        ("organization", "Organizations", "processes:organization-list"),
-        ("event", "Events", "timeline:event-list"),
-        ("document", "Documents", "timeline:document-list"),
+        ("process", _("Processes"), "processes:process-list"),
+        ("state", _("States and territories"), "processes:state-list"),
+        ("organization", _("Organizations"), "processes:organization-list"),
+        ("event", _("Events"), "timeline:event-list"),
+        ("document", _("Documents"), "timeline:document-list"),
     )
 
     def get_context_data(self, **kwargs):
@@ -611,8 +621,8 @@ class MatrixView(FilteredListView):
     model = Participation
     filterset_class = MatrixFilter
     template_name = "processes/matrix.html"
-    page_title = "Participation matrix"
-    noun_plural = "participations"
+    page_title = _("Participation matrix")
+    noun_plural = _("participations")
     export_url_name = "processes:matrix-export"
     export_name = "matrix"
 
@@ -686,8 +696,8 @@ class OverlapView(FilteredListView):
     model = Participation
     filterset_class = OverlapFilter
     template_name = "processes/overlap.html"
-    page_title = "Overlap between processes"
-    noun_plural = "participations"
+    page_title = _("Overlap between processes")
+    noun_plural = _("participations")
     export_url_name = "processes:overlap-export"
     export_name = "overlap"
 

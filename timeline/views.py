@@ -1,6 +1,7 @@
 """Public pages of the timeline app: events and documents."""
 
 from django.db.models import F, OuterRef, Prefetch
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from processes.browsing import Facet, FilteredListView
@@ -73,16 +74,16 @@ class EventListView(FilteredListView):
     model = Event
     filterset_class = EventFilter
     template_name = "timeline/event_list.html"
-    noun_plural = "events"
-    page_title = "Events"
+    noun_plural = _("events")
+    page_title = _("Events")
     export_url_name = "timeline:event-export"
     export_name = "events"
     csv_columns = EVENT_COLUMNS
     facets = (
-        Facet("kind", "Kind", "kind", dict(EventKind.choices)),
+        Facet("kind", _("Kind"), "kind", dict(EventKind.choices)),
         Facet(
             "process_category",
-            "Process category",
+            _("Process category"),
             "category",
             dict(Category.choices),
             through=lambda: (Process.objects.published(), "events"),
@@ -98,7 +99,7 @@ class TimelineView(EventListView):
     """/timeline/: every event on a year axis by decade, with the event list's filters."""
 
     template_name = "timeline/timeline.html"
-    page_title = "Timeline"
+    page_title = _("Timeline")
     facets = ()
 
     def get_list_queryset(self):
@@ -138,12 +139,12 @@ class DocumentListView(FilteredListView):
     model = Document
     filterset_class = DocumentFilter
     template_name = "timeline/document_list.html"
-    noun_plural = "documents"
-    page_title = "Documents"
+    noun_plural = _("documents")
+    page_title = _("Documents")
     export_url_name = "timeline:document-export"
     export_name = "documents"
     csv_columns = DOCUMENT_COLUMNS
-    facets = (Facet("kind", "Kind", "kind", dict(DocumentKind.choices)),)
+    facets = (Facet("kind", _("Kind"), "kind", dict(DocumentKind.choices)),)
 
 
 class DocumentExportView(DocumentListView):
