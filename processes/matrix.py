@@ -7,6 +7,8 @@ many states and processes it shows.
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from processes.models import Role
 
 # Per role, the code the CSV writes; the grid shows the same code inside a shape coloured
@@ -52,9 +54,11 @@ class Cell:
 
     @property
     def title(self):
-        labels = ", ".join(Role(role).label for role in self.roles)
+        labels = ", ".join(str(Role(role).label) for role in self.roles)
         dates = sorted({p.as_of.isoformat() for p in self.participations if p.as_of})
-        return f"{labels} (as of {', '.join(dates)})" if dates else labels
+        if not dates:
+            return labels
+        return gettext("%(roles)s (as of %(dates)s)") % {"roles": labels, "dates": ", ".join(dates)}
 
 
 @dataclass

@@ -55,6 +55,7 @@ from processes.models import (
     StateKind,
     Status,
     Topic,
+    UNRegion,
 )
 from processes.sources import citing_counts, participant_coverage, with_citing_counts
 from timeline.models import Document, Event
@@ -196,7 +197,7 @@ class ProcessListView(FilteredListView):
         Facet("category", _("Category"), "category", dict(Category.choices)),
         Facet("scope", _("Scope"), "scope", dict(Scope.choices)),
         Facet("status", _("Status"), "status", dict(Status.choices)),
-        Facet("region", _("Region"), "regions__name"),
+        Facet("region", _("Region"), "regions__name", dict(UNRegion.choices)),
         Facet("topic", _("Topic"), "topics__slug", label_path="topics__name"),
     )
 
@@ -366,7 +367,7 @@ class MemberStateListView(RolesInChosenProcessesMixin, FilteredListView):
     export_name = "states"
     csv_columns = STATE_COLUMNS
     facets = (
-        Facet("region", _("Region"), "region"),
+        Facet("region", _("Region"), "region", dict(UNRegion.choices)),
         Facet("kind", _("Kind"), "kind", dict(StateKind.choices)),
         Facet(
             "role", _("Role"), "role", dict(Role.choices), through=public_participations("state")
@@ -544,8 +545,10 @@ class ParticipationListView(FilteredListView):
     facets = (
         Facet("role", _("Role"), "role", dict(Role.choices)),
         Facet("category", _("Process category"), "process__category", dict(Category.choices)),
-        Facet("process_region", _("Process region"), "process__regions__name"),
-        Facet("state_region", _("State region"), "state__region"),
+        Facet(
+            "process_region", _("Process region"), "process__regions__name", dict(UNRegion.choices)
+        ),
+        Facet("state_region", _("State region"), "state__region", dict(UNRegion.choices)),
     )
 
 

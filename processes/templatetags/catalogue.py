@@ -4,6 +4,7 @@ import re
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -56,3 +57,31 @@ def language_versions(context):
             url = f"{url}?{query}"
         versions.append({"code": code, "name": name, "url": url, "current": code == current})
     return versions
+
+
+@register.filter
+def un_region(name):
+    """A UN region's name in the active language ("Europe" → "Europa")."""
+    from processes.models import UNRegion
+
+    try:
+        return UNRegion(name).label
+    except ValueError:
+        return name
+
+
+@register.filter
+def iso_name(name):
+    """A name ISO 3166 gives (an official name) in the active language, from pycountry."""
+    from processes.languages import state_name
+
+    return state_name(name)
+
+
+@register.simple_tag(takes_context=True)
+def data_lang(context):
+    """` lang="en"` on an element holding catalogue text (a description, a title, a name no
+    source gives in the page's language) when the page is not in English."""
+    from django.utils.translation import get_language
+
+    return "" if (get_language() or "en") == "en" else mark_safe(' lang="en"')
