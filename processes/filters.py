@@ -190,7 +190,7 @@ NOT_FOUND = {
         _("No state or territory is called “%(typed)s”. Did you mean %(names)s?"),
         _(
             "No state or territory is called “%(typed)s”. Try its name, short name or "
-            "ISO code, or search the catalogue."
+            "acronym, or search the catalogue."
         ),
     ),
     "organization": (
