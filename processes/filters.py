@@ -510,7 +510,7 @@ class MatrixFilter(django_filters.FilterSet):
     """Which participations the matrix shows: by state, by process, by role and date."""
 
     rows = django_filters.ChoiceFilter(
-        choices=[("states", "States"), ("organizations", "Organizations")],
+        choices=[("states", _("States")), ("organizations", _("Organizations"))],
         method="keep",
         label=_("Rows"),
         empty_label=None,

@@ -11,6 +11,7 @@ import pytest
 
 from processes import translations
 from tests.browser.page_checks import crawl
+from tests.browser.site_server import catalogue_site
 
 pytestmark = pytest.mark.browser
 
@@ -55,13 +56,21 @@ def english_messages(language):
 
 
 @pytest.fixture(scope="module")
-def pages(site_url):
-    found, _missing = crawl(site_url)
+def production_site(site_url):
+    """DEBUG off, so that the 404 page is the site's own, not Django's debugging page."""
+    with catalogue_site(debug=False) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def pages(production_site):
+    found, _missing = crawl(production_site)
     return found
 
 
 @pytest.mark.parametrize("language", translations.languages())
-def test_no_english_interface_string_on_any_page_type(browser, site_url, pages, language):
+def test_no_english_interface_string_on_any_page_type(browser, production_site, pages, language):
+    site_url = production_site
     english = english_messages(language)
     context = browser.new_context()
     page = context.new_page()
