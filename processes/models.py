@@ -360,9 +360,27 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
+def local_names(queryset, *paths):
+    """Prefetch the active language's cited names (LanguageName) of the records at
+    ``paths`` ("" for the queryset's own), on French and Spanish pages only: English pages
+    run the queries they always ran."""
+    from django.utils import translation
+
+    language = translation.get_language()
+    if language == settings.LANGUAGE_CODE or not language:
+        return queryset
+    names = LanguageName.objects.filter(language=language)
+    return queryset.prefetch_related(
+        *(
+            models.Prefetch(f"{path}__language_names" if path else "language_names", names)
+            for path in paths or ("",)
+        )
+    )
+
+
 class OrganizationQuerySet(PublicQuerySet):
     def for_list(self):
-        return self.select_related("parent")
+        return local_names(self.select_related("parent"))
 
 
 class OrganizationKind(models.TextChoices):
@@ -403,9 +421,19 @@ class Organization(Versioned):
 
     @property
     def local_name(self):
-        """The name as pages show it beside states' translated names: the cited English
-        name (no source gives most organizations' names in other languages)."""
-        return self.name
+        """The name in the active language where a cited source gives one (LanguageName,
+        prefetched), else the English name."""
+        cited = cited_name(self)
+        return cited.name if cited else self.name
+
+    @property
+    def local_acronym(self):
+        cited = cited_name(self)
+        return (cited.short_name or self.acronym) if cited else self.acronym
+
+    @property
+    def has_local_name(self):
+        return cited_name(self) is not None
 
     def natural_key(self):
         return (self.slug,)
@@ -472,8 +500,8 @@ class UNRegion(models.TextChoices):
 
 class ProcessQuerySet(PublicQuerySet):
     def for_list(self):
-        return self.select_related("parent").prefetch_related(
-            "topics", "regions", "citations__source"
+        return local_names(
+            self.select_related("parent").prefetch_related("topics", "regions", "citations__source")
         )
 
 
@@ -581,6 +609,17 @@ class Process(Publishable):
     def get_absolute_url(self):
         return reverse("processes:process-detail", args=[self.slug])
 
+    @property
+    def local_name(self):
+        """The name in the active language where a cited source gives one (LanguageName,
+        prefetched), else the English name."""
+        cited = cited_name(self)
+        return cited.name if cited else self.name
+
+    @property
+    def has_local_name(self):
+        return cited_name(self) is not None
+
     def natural_key(self):
         return (self.slug,)
 
@@ -639,6 +678,92 @@ class ProcessClaim(ClaimBase):
         return (self.process.slug, self.field, *self.citation.natural_key())
 
     natural_key.dependencies = ["processes.process", "processes.citation"]
+
+
+class NameLanguage(models.TextChoices):
+    """The languages besides English that a source may give a record's name in."""
+
+    FRENCH = "fr", _("French")
+    SPANISH = "es", _("Spanish")
+
+
+class LanguageNameManager(models.Manager):
+    def get_by_natural_key(self, language, process_slug, organization_slug):
+        return self.get(
+            language=language,
+            process__slug=process_slug or None,
+            organization__slug=organization_slug or None,
+        )
+
+
+class LanguageName(models.Model):
+    """A process's or organization's name in French or Spanish, as a cited source writes
+    it ("Organisation internationale pour les migrations (OIM)", seed 002). Pages in that
+    language show it; without one they show the English name, marked as English. Never a
+    translation of ours."""
+
+    language = models.CharField(max_length=2, choices=NameLanguage.choices)
+    name = models.CharField(max_length=300, help_text="Copied exactly from the cited source.")
+    short_name = models.CharField(
+        max_length=50, blank=True, help_text="The acronym the source gives with it (OIM)."
+    )
+    process = models.ForeignKey(
+        Process, null=True, blank=True, on_delete=models.CASCADE, related_name="language_names"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="language_names",
+    )
+    citation = models.ForeignKey(Citation, on_delete=models.PROTECT, related_name="+")
+
+    objects = LanguageNameManager()
+    history = CatalogueHistory()
+
+    class Meta:
+        ordering = ["language", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(process__isnull=True) ^ Q(organization__isnull=True),
+                name="languagename_one_record",
+            ),
+            models.UniqueConstraint(
+                fields=["language", "process"], name="languagename_unique_process"
+            ),
+            models.UniqueConstraint(
+                fields=["language", "organization"], name="languagename_unique_organization"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.language})"
+
+    def natural_key(self):
+        return (
+            self.language,
+            self.process.slug if self.process_id else "",
+            self.organization.slug if self.organization_id else "",
+        )
+
+    natural_key.dependencies = [
+        "processes.process",
+        "processes.organization",
+        "processes.citation",
+    ]
+
+
+def cited_name(record, language=None):
+    """``record``'s LanguageName in ``language`` (the active one), from its prefetched
+    ``language_names``; None where none is prefetched or none is cited."""
+    from django.utils import translation
+
+    language = language or translation.get_language()
+    cached = getattr(record, "_prefetched_objects_cache", {}).get("language_names")
+    if cached is None:
+        return None
+    return next((n for n in cached if n.language == language), None)
 
 
 class Role(models.TextChoices):

@@ -54,6 +54,8 @@ class Kind:
     # The record's names in the site's other languages (a state's French and Spanish names
     # from pycountry), so that "Allemagne" and "Alemania" find Germany too.
     translated_names: object = None
+    # Related records translated_names reads, prefetched with the public rows.
+    translated_relation: str = ""
 
     @property
     def model(self):
@@ -65,6 +67,8 @@ class Kind:
         queryset = self.model.objects.published()
         if self.alias_relation:
             queryset = queryset.prefetch_related(self.alias_relation)
+        if self.translated_relation:
+            queryset = queryset.prefetch_related(self.translated_relation)
         return queryset
 
     def keys(self, record):
@@ -105,6 +109,16 @@ class Kind:
         ), keys
 
 
+def cited_names(record):
+    """A process's or organization's names in French and Spanish as sources give them."""
+    return [
+        value
+        for name in record.language_names.all()
+        for value in (name.name, name.short_name)
+        if value
+    ]
+
+
 KINDS = {
     kind.name: kind
     for kind in (
@@ -115,6 +129,8 @@ KINDS = {
             "processes.Process",
             ("name", "short_name", "slug"),
             ("region_label", "description"),
+            translated_names=lambda process: cited_names(process),
+            translated_relation="language_names",
         ),
         Kind(
             "state",
@@ -132,6 +148,8 @@ KINDS = {
             "processes.Organization",
             ("acronym", "name", "slug"),
             ("description",),
+            translated_names=lambda organization: cited_names(organization),
+            translated_relation="language_names",
         ),
         Kind(
             "event",
