@@ -19,6 +19,7 @@ from django.db import OperationalError
 from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext
@@ -191,6 +192,14 @@ class FilteredListView(ListView):
     page_title = ""
     noun_plural = _("records")
     template_name = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.export:
+            # A CSV is one file whatever the prefix it is asked under: English order and
+            # messages (a French list sorts states by their French names; its CSV does not).
+            with translation.override(settings.LANGUAGE_CODE):
+                return super().dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_base_queryset(self):
         return self.model.objects.published()
