@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test install migrate load check lint format clean screenshots
-.PHONY: serve loadtest restore-drill bench
+.PHONY: serve loadtest restore-drill bench messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,14 @@ restore-drill: install
 # The whole suite; DATABASE_URL=postgres://… runs it on PostgreSQL.
 test: install
 	DJANGO_ALLOW_INSECURE_KEY=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The French and Spanish interface catalogues: add new messages to the .po files (Django's
+# makemessages, which needs GNU gettext: apt-get install gettext), then compile the .mo files
+# with polib. Translate the new entries in the .po files, run it again, commit both.
+messages: install
+	DJANGO_ALLOW_INSECURE_KEY=1 $(BIN)/python manage.py makemessages -l fr -l es --no-location \
+		--no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
+	DJANGO_ALLOW_INSECURE_KEY=1 $(BIN)/python manage.py compile_translations
 
 check: load
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py check_catalogue

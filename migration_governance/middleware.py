@@ -17,7 +17,10 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from processes.time_budget import page_time_limit, statement_time_limit
 
@@ -146,4 +149,34 @@ class SecurityHeadersMiddleware:
             response, "xframe_options_exempt", False
         ):
             response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+        return response
+
+
+class CatalogueLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, except for the admin, which is not under a language prefix.
+
+    Public pages take their language from the address alone (``/fr/…``, ``/es/…``, English
+    unprefixed), so they never vary with the ``Accept-Language`` header and need no
+    ``Vary`` on it. The admin keeps one address and speaks the curator's language instead:
+    the ``django_language`` cookie, else the browser's ``Accept-Language``, else English.
+    """
+
+    def _is_admin(self, request):
+        return request.path_info.startswith("/" + settings.ADMIN_PATH)
+
+    def process_request(self, request):
+        if self._is_admin(request):
+            language = translation.get_language_from_request(request, check_path=False)
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+            return
+        super().process_request(request)
+
+    def process_response(self, request, response):
+        response.headers.setdefault("Content-Language", translation.get_language())
+        if self._is_admin(request):
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+            return response
+        # Unprefixed addresses are English whatever the browser asks, so LocaleMiddleware's
+        # redirects to a prefixed address and its Vary header have nothing to do here.
         return response

@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "migration_governance.middleware.PageTimeLimitMiddleware",
     "migration_governance.login_limits.OversizedLoginMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # English at the unprefixed URLs, French and Spanish under /fr/ and /es/; the admin in
+    # the curator's browser language (migration_governance/middleware.py).
+    "migration_governance.middleware.CatalogueLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Read-only CORS for /api/ only (GET, HEAD, OPTIONS; no credentials).
     "migration_governance.api.ReadOnlyCorsMiddleware",
@@ -135,6 +138,7 @@ TEMPLATES = [
             "builtins": ["processes.templatetags.catalogue"],
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -171,7 +175,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# IOM's three working languages. English is the default and keeps the unprefixed URLs;
+# the interface catalogues are in migration_governance/locale/ (README: "Translations").
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+]
+LOCALE_PATHS = [BASE_DIR / "migration_governance" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

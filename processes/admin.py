@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Case, Value, When
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from processes import catalogue
 from processes.admin_tools import (
@@ -28,6 +29,7 @@ from processes.lists import ORGANIZATIONS, PARTICIPATIONS, PROCESSES, STATES
 from processes.models import (
     CheckException,
     Citation,
+    LanguageName,
     MemberState,
     Organization,
     Participation,
@@ -41,9 +43,9 @@ from processes.models import (
 )
 from timeline.models import Document, Event
 
-admin.site.site_header = "Migration governance catalogue: curation"
-admin.site.site_title = "Catalogue curation"
-admin.site.index_title = "What the catalogue holds"
+admin.site.site_header = _("Migration governance catalogue: curation")
+admin.site.site_title = _("Catalogue curation")
+admin.site.index_title = _("What the catalogue holds")
 # No model sidebar beside every form: the breadcrumbs and the index lead to each list, and
 # the forms' rows get the width of a 1,280 px window.
 admin.site.enable_nav_sidebar = False
@@ -125,6 +127,18 @@ class StateAliasAdmin(CatalogueAdmin):
     ordering = ["name"]
     autocomplete_fields = ["state"]
     list_select_related = ["state"]
+
+
+@admin.register(LanguageName)
+class LanguageNameAdmin(CatalogueAdmin):
+    """French and Spanish names of processes and organizations, each copied from the place
+    its citation names (check_catalogue holds them to it)."""
+
+    list_display = ["name", "language", "short_name", "process", "organization", "citation"]
+    list_filter = ["language"]
+    search_fields = ["name", "short_name", "process__name", "organization__name"]
+    autocomplete_fields = ["process", "organization", "citation"]
+    list_select_related = ["process", "organization", "citation__source"]
 
 
 # --- organizations, topics and regions -----------------------------------------------------

@@ -24,13 +24,18 @@ def keep_search_index(sender, instance, raw=False, using="default", **kwargs):
     """A saved or deleted record (or state alias) is found by its new names at once. Raw
     saves (loading fixtures) are indexed together once the load is done."""
     from processes import search
-    from processes.models import StateAlias
+    from processes.models import LanguageName, StateAlias
 
     if raw:
         return
     if sender is StateAlias:
         if instance.state_id:
             search.reindex(instance.state, using=using)
+        return
+    if sender is LanguageName:  # a French or Spanish name finds its process or organization
+        for owner in (instance.process, instance.organization):
+            if owner is not None:
+                search.reindex(owner, using=using)
         return
     if search.kind_of(sender) is None:
         return

@@ -19,8 +19,11 @@ from django.db import OperationalError
 from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.text import capfirst, slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from processes.export import stream_rows
@@ -187,8 +190,16 @@ class FilteredListView(ListView):
     export_name = ""
     export_url_name = ""
     page_title = ""
-    noun_plural = "records"
+    noun_plural = _("records")
     template_name = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.export:
+            # A CSV is one file whatever the prefix it is asked under: English order and
+            # messages (a French list sorts states by their French names; its CSV does not).
+            with translation.override(settings.LANGUAGE_CODE):
+                return super().dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_base_queryset(self):
         return self.model.objects.published()
@@ -333,14 +344,25 @@ class FilteredListView(ListView):
         noun = self.noun_plural
         if not context.get("filters_valid", True) and self.filterset.is_bound:
             return ""
-        number = f"more than {count}" if context.get("count_is_lower_bound") else str(count)
+        number = (
+            gettext("more than %(count)s") % {"count": count}
+            if context.get("count_is_lower_bound")
+            else str(count)
+        )
         if not active:
-            return f"{capfirst(number)} {noun}."
+            return capfirst(gettext("%(number)s %(noun)s.") % {"number": number, "noun": noun})
         grouped = {}
         for item in active:
             grouped.setdefault(item["label"], []).append(item["value"])
-        conditions = [f"{label.lower()} is {or_words(values)}" for label, values in grouped.items()]
-        return f"{capfirst(number)} {noun} where {and_words(conditions)}."
+        conditions = [
+            gettext("%(filter)s is %(values)s")
+            % {"filter": label.lower(), "values": or_words(values)}
+            for label, values in grouped.items()
+        ]
+        return capfirst(
+            gettext("%(number)s %(noun)s where %(conditions)s.")
+            % {"number": number, "noun": noun, "conditions": and_words(conditions)}
+        )
 
     def suggestion_links(self):
         """For each typed name the form could not resolve: links that replace it by one of
@@ -548,11 +570,17 @@ def file_label(*parts):
 
 
 def or_words(values):
-    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+    """ "a, b or c" in the active language."""
+    if len(values) == 1:
+        return values[0]
+    return gettext("%(first)s or %(last)s") % {"first": ", ".join(values[:-1]), "last": values[-1]}
 
 
 def and_words(values):
-    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " and " + values[-1]
+    """ "a, b and c" in the active language."""
+    if len(values) == 1:
+        return values[0]
+    return gettext("%(first)s and %(last)s") % {"first": ", ".join(values[:-1]), "last": values[-1]}
 
 
 def download(request, chunks, name):

@@ -423,6 +423,12 @@ def _check_located_values(sources, exceptions):
     Citation = apps.get_model("processes", "Citation")
     for citation in Citation.objects.select_related("source").exclude(quotation=""):
         checks.append(("processes.citation", citation, "quotation", citation.quotation, citation))
+    # A French or Spanish name is copied from its citation's place, as a claim's value is.
+    LanguageName = apps.get_model("processes", "LanguageName")
+    for name in LanguageName.objects.select_related("citation__source", "process", "organization"):
+        for field in ("name", "short_name"):
+            value = getattr(name, field)
+            checks.append(("processes.languagename", name, field, value, name.citation))
     DocumentPart = apps.get_model("timeline", "DocumentPart")
     for part in DocumentPart.objects.select_related("citation__source", "document"):
         if part.citation_id:

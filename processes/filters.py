@@ -4,8 +4,11 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from processes import search
+from processes.languages import name_sort_key
 from processes.models import (
     Category,
     MemberState,
@@ -155,28 +158,56 @@ class NameChoiceField(forms.ModelMultipleChoiceField):
     def look_up(self, raw, problems):
         from processes import search
 
-        noun = search.KINDS[self.kind].label
         resolution = search.resolve(self.kind, raw, allowed_ids=self.queryset.values("pk"))
         if resolution.resolved:
             return self.queryset.get(pk=resolution.ids[0])
         offered = resolution.suggestions
         self.suggestions[raw] = offered
-        names = [entry.label for entry in offered]
+        names = [entry.local_label for entry in offered]
+        several, did_you_mean, unknown = NOT_FOUND[self.kind]
         if resolution.ids:
-            problems.append(f"“{raw}” could mean more than one {noun}: {or_list(names)}.")
+            problems.append(several % {"typed": raw, "names": or_list(names)})
         elif names:
-            problems.append(f"No {noun} is called “{raw}”. Did you mean {or_list(names)}?")
+            problems.append(did_you_mean % {"typed": raw, "names": or_list(names)})
         else:
-            problems.append(
-                f"No {noun} is called “{raw}”. Try its name, short name or acronym, "
-                "or search the catalogue."
-            )
+            problems.append(unknown % {"typed": raw})
         return None
 
 
+# What a name box says when a typed name matches several records, none but close ones, or
+# nothing: whole sentences per kind, as French and Spanish nouns have genders.
+NOT_FOUND = {
+    "process": (
+        _("“%(typed)s” could mean more than one process: %(names)s."),
+        _("No process is called “%(typed)s”. Did you mean %(names)s?"),
+        _(
+            "No process is called “%(typed)s”. Try its name, short name or acronym, "
+            "or search the catalogue."
+        ),
+    ),
+    "state": (
+        _("“%(typed)s” could mean more than one state or territory: %(names)s."),
+        _("No state or territory is called “%(typed)s”. Did you mean %(names)s?"),
+        _(
+            "No state or territory is called “%(typed)s”. Try its name, short name or "
+            "acronym, or search the catalogue."
+        ),
+    ),
+    "organization": (
+        _("“%(typed)s” could mean more than one organization: %(names)s."),
+        _("No organization is called “%(typed)s”. Did you mean %(names)s?"),
+        _(
+            "No organization is called “%(typed)s”. Try its name or acronym, "
+            "or search the catalogue."
+        ),
+    ),
+}
+
+
 def or_list(names):
-    names = [f"“{n}”" for n in names]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    from processes.browsing import or_words
+
+    return or_words([f"“{n}”" for n in names])
 
 
 class NameChoiceFilter(django_filters.ModelMultipleChoiceFilter):
@@ -184,21 +215,21 @@ class NameChoiceFilter(django_filters.ModelMultipleChoiceFilter):
 
 
 def states_filter(**kwargs):
-    kwargs.setdefault("label", "State or territory")
+    kwargs.setdefault("label", _("State or territory"))
     return NameChoiceFilter(
         queryset=MemberState.objects.all(), to_field_name="iso3", kind="state", **kwargs
     )
 
 
 def organizations_filter(**kwargs):
-    kwargs.setdefault("label", "Organization")
+    kwargs.setdefault("label", _("Organization"))
     return NameChoiceFilter(
         queryset=Organization.objects.all(), to_field_name="slug", kind="organization", **kwargs
     )
 
 
 def processes_filter(**kwargs):
-    kwargs.setdefault("label", "Process")
+    kwargs.setdefault("label", _("Process"))
     return NameChoiceFilter(
         queryset=Process.objects.published(), to_field_name="slug", kind="process", **kwargs
     )
@@ -279,26 +310,26 @@ def participation_subquery(*, states=None, organizations=None, processes=None, r
 class ProcessFilter(django_filters.FilterSet):
     """Processes by text, kind, time, topic and by who takes part in which role."""
 
-    q = django_filters.CharFilter(method=matching_text("process"), label="Words")
-    scope = AnyOf(choices=Scope.choices)
-    category = AnyOf(choices=Category.choices)
-    status = AnyOf(choices=Status.choices)
+    q = django_filters.CharFilter(method=matching_text("process"), label=_("Words"))
+    scope = AnyOf(choices=Scope.choices, label=_("Scope"))
+    category = AnyOf(choices=Category.choices, label=_("Category"))
+    status = AnyOf(choices=Status.choices, label=_("Status"))
     region = AnyOf(
-        field_name="regions__name", choices=UNRegion.choices, distinct=True, label="Region"
+        field_name="regions__name", choices=UNRegion.choices, distinct=True, label=_("Region")
     )
     topic = django_filters.ModelMultipleChoiceFilter(
         field_name="topics__slug",
         queryset=Topic.objects.all(),
         to_field_name="slug",
         distinct=True,
-        label="Topic",
+        label=_("Topic"),
         widget=forms.CheckboxSelectMultiple,
     )
-    established_from = year_filter("year_established", "gte", "Established from")
-    established_to = year_filter("year_established", "lte", "Established to")
+    established_from = year_filter("year_established", "gte", _("Established from"))
+    established_to = year_filter("year_established", "lte", _("Established to"))
     state = states_filter(method="keep")
     organization = organizations_filter(method="keep")
-    role = AnyOf(choices=Role.choices, method="keep", label="Participant's role")
+    role = AnyOf(choices=Role.choices, method="keep", label=_("Participant's role"))
     sort = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),
@@ -308,7 +339,7 @@ class ProcessFilter(django_filters.FilterSet):
             ("scope", "scope"),
             ("status", "status"),
         ),
-        label="Sort by",
+        label=_("Sort by"),
     )
 
     class Meta:
@@ -359,25 +390,42 @@ class TakesPartFilter:
         return queryset
 
 
+class LocalNameOrdering(django_filters.OrderingFilter):
+    """Sorting states by name sorts the names the reader sees: French names in French
+    (processes.languages.name_sort_key), English ones in English."""
+
+    def filter(self, qs, value):
+        if value and value[0] in ("name", "-name") and translation.get_language() != "en":
+            key = name_sort_key()
+            return qs.order_by(key.desc() if value[0] == "-name" else key.asc())
+        return super().filter(qs, value)
+
+
 class MemberStateFilter(TakesPartFilter, django_filters.FilterSet):
     """States by name or alias, region, kind, and the processes they take part in."""
 
     participant = "state"
 
-    q = django_filters.CharFilter(method=matching_text("state"), label="Words")
-    region = AnyOf(choices=UNRegion.choices)
-    sub_region = AnyOf(choices=sub_region_choices, label="Sub-region")
-    kind = AnyOf(choices=StateKind.choices)
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("sort") and translation.get_language() != "en":
+            queryset = queryset.order_by(name_sort_key())  # the default order, by name
+        return queryset
+
+    q = django_filters.CharFilter(method=matching_text("state"), label=_("Words"))
+    region = AnyOf(choices=UNRegion.choices, label=_("Region"))
+    sub_region = AnyOf(choices=sub_region_choices, label=_("Sub-region"))
+    kind = AnyOf(choices=StateKind.choices, label=_("Kind"))
     process = processes_filter(method="keep")
-    role = AnyOf(choices=Role.choices, method="keep", label="Role in those processes")
-    sort = django_filters.OrderingFilter(
+    role = AnyOf(choices=Role.choices, method="keep", label=_("Role in those processes"))
+    sort = LocalNameOrdering(
         fields=(
             ("name", "name"),
             ("iso3", "iso3"),
             ("region", "region"),
             ("sub_region", "sub_region"),
         ),
-        label="Sort by",
+        label=_("Sort by"),
     )
 
     class Meta:
@@ -390,17 +438,17 @@ class OrganizationFilter(TakesPartFilter, django_filters.FilterSet):
 
     participant = "organization"
 
-    q = django_filters.CharFilter(method=matching_text("organization"), label="Words")
-    kind = AnyOf(choices=OrganizationKind.choices)
+    q = django_filters.CharFilter(method=matching_text("organization"), label=_("Words"))
+    kind = AnyOf(choices=OrganizationKind.choices, label=_("Kind"))
     process = processes_filter(method="keep")
-    role = AnyOf(choices=Role.choices, method="keep", label="Role in those processes")
+    role = AnyOf(choices=Role.choices, method="keep", label=_("Role in those processes"))
     sort = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),
             ("acronym", "acronym"),
             ("kind", "kind"),
         ),
-        label="Sort by",
+        label=_("Sort by"),
     )
 
     class Meta:
@@ -412,21 +460,23 @@ class ParticipationFilter(django_filters.FilterSet):
     """Who takes part where, in what role, as of when."""
 
     process = processes_filter(field_name="process__slug")
-    scope = AnyOf(field_name="process__scope", choices=Scope.choices, label="Process scope")
+    scope = AnyOf(field_name="process__scope", choices=Scope.choices, label=_("Process scope"))
     category = AnyOf(
-        field_name="process__category", choices=Category.choices, label="Process category"
+        field_name="process__category", choices=Category.choices, label=_("Process category")
     )
     process_region = AnyOf(
         field_name="process__regions__name",
         choices=UNRegion.choices,
         distinct=True,
-        label="Process region",
+        label=_("Process region"),
     )
     state = states_filter(field_name="state__iso3")
-    state_region = AnyOf(field_name="state__region", choices=UNRegion.choices, label="State region")
+    state_region = AnyOf(
+        field_name="state__region", choices=UNRegion.choices, label=_("State region")
+    )
     organization = organizations_filter(field_name="organization__slug")
-    role = AnyOf(choices=Role.choices)
-    as_of_year = year_filter("as_of__year", "exact", "As-of year")
+    role = AnyOf(choices=Role.choices, label=_("Role"))
+    as_of_year = year_filter("as_of__year", "exact", _("As-of year"))
     sort = django_filters.OrderingFilter(
         fields=(
             ("process__name", "process"),
@@ -435,7 +485,7 @@ class ParticipationFilter(django_filters.FilterSet):
             ("role", "role"),
             ("as_of", "as_of"),
         ),
-        label="Sort by",
+        label=_("Sort by"),
     )
 
     class Meta:
@@ -460,44 +510,46 @@ class MatrixFilter(django_filters.FilterSet):
     """Which participations the matrix shows: by state, by process, by role and date."""
 
     rows = django_filters.ChoiceFilter(
-        choices=[("states", "States"), ("organizations", "Organizations")],
+        choices=[("states", _("States")), ("organizations", _("Organizations"))],
         method="keep",
-        label="Rows",
+        label=_("Rows"),
         empty_label=None,
     )
     process = processes_filter(field_name="process__slug")
     state = states_filter(field_name="state__iso3")
     organization = organizations_filter(field_name="organization__slug")
-    state_region = AnyOf(field_name="state__region", choices=UNRegion.choices, label="State region")
-    state_sub_region = AnyOf(
-        field_name="state__sub_region", choices=sub_region_choices, label="State sub-region"
+    state_region = AnyOf(
+        field_name="state__region", choices=UNRegion.choices, label=_("State region")
     )
-    scope = ProcessesAnyOf(field_name="scope", choices=Scope.choices, label="Process scope")
+    state_sub_region = AnyOf(
+        field_name="state__sub_region", choices=sub_region_choices, label=_("State sub-region")
+    )
+    scope = ProcessesAnyOf(field_name="scope", choices=Scope.choices, label=_("Process scope"))
     category = ProcessesAnyOf(
-        field_name="category", choices=Category.choices, label="Process category"
+        field_name="category", choices=Category.choices, label=_("Process category")
     )
     process_region = AnyOf(
         field_name="process__regions__name",
         choices=UNRegion.choices,
         distinct=True,
-        label="Process region",
+        label=_("Process region"),
     )
-    status = ProcessesAnyOf(field_name="status", choices=Status.choices, label="Process status")
-    role = AnyOf(choices=Role.choices)
+    status = ProcessesAnyOf(field_name="status", choices=Status.choices, label=_("Process status"))
+    role = AnyOf(choices=Role.choices, label=_("Role"))
     as_of = django_filters.DateFilter(
         method="keep",
-        label="As of (YYYY-MM-DD)",
+        label=_("As of (YYYY-MM-DD)"),
         help_text="Show the participations that held on this date.",
     )
     sort_rows = django_filters.ChoiceFilter(
-        choices=[("name", "Name"), ("count", "Number of processes")],
+        choices=[("name", _("Name")), ("count", _("Number of processes"))],
         method="keep",
-        label="Sort rows by",
+        label=_("Sort rows by"),
     )
     sort_columns = django_filters.ChoiceFilter(
-        choices=[("name", "Name"), ("count", "Number of participants")],
+        choices=[("name", _("Name")), ("count", _("Number of participants"))],
         method="keep",
-        label="Sort columns by",
+        label=_("Sort columns by"),
     )
 
     class Meta:
@@ -513,7 +565,7 @@ class OverlapFilter(django_filters.FilterSet):
     """Two to four processes to compare, and which roles count as taking part."""
 
     process = processes_filter(field_name="process__slug", required=True, boxes=4)
-    role = AnyOf(choices=Role.choices)
+    role = AnyOf(choices=Role.choices, label=_("Role"))
 
     class Meta:
         model = Participation

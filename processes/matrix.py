@@ -8,6 +8,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext
 
 from processes.models import Role
 
@@ -54,9 +55,11 @@ class Cell:
 
     @property
     def title(self):
-        labels = ", ".join(Role(role).label for role in self.roles)
+        labels = ", ".join(str(Role(role).label) for role in self.roles)
         dates = sorted({p.as_of.isoformat() for p in self.participations if p.as_of})
-        return f"{labels} (as of {', '.join(dates)})" if dates else labels
+        if not dates:
+            return labels
+        return gettext("%(roles)s (as of %(dates)s)") % {"roles": labels, "dates": ", ".join(dates)}
 
 
 @dataclass

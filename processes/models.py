@@ -14,6 +14,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from processes.validators import IsWebsiteList, validate_web_url, validate_website_list
@@ -55,8 +56,8 @@ def curator_notes_field():
 
 
 class Publication(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
 
 
 class Versioned(models.Model):
@@ -120,11 +121,11 @@ class SourceManager(models.Manager):
 class SourceKind(models.TextChoices):
     """What kind of document a source is, as it presents itself."""
 
-    WEB_PAGE = "web_page", "Web page"
-    ISSUE_BRIEF = "issue_brief", "Issue brief"
-    REPORT = "report", "Report"
-    CONCEPT_NOTE = "concept_note", "Concept note"
-    PAPER = "paper", "Paper"
+    WEB_PAGE = "web_page", _("Web page")
+    ISSUE_BRIEF = "issue_brief", _("Issue brief")
+    REPORT = "report", _("Report")
+    CONCEPT_NOTE = "concept_note", _("Concept note")
+    PAPER = "paper", _("Paper")
 
 
 # A page reference in front of a locator ("p. 45, Migrants and vulnerability"): the section
@@ -252,10 +253,10 @@ class Citation(models.Model):
 
 
 class StateKind(models.TextChoices):
-    STATE = "state", "State"
-    OBSERVER_STATE = "observer_state", "Observer state"
-    TERRITORY = "territory", "Territory"
-    HISTORICAL = "historical", "Historical state"
+    STATE = "state", _("State")
+    OBSERVER_STATE = "observer_state", _("Observer state")
+    TERRITORY = "territory", _("Territory")
+    HISTORICAL = "historical", _("Historical state")
 
 
 class MemberStateQuerySet(PublicQuerySet):
@@ -308,10 +309,18 @@ class MemberState(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.local_name
 
     def get_absolute_url(self):
         return reverse("processes:state-detail", args=[self.iso3.lower()])
+
+    @property
+    def local_name(self):
+        """The name in the active language: pycountry's translation of ISO 3166 (French
+        "Allemagne", Spanish "Alemania"), or the English name where it has none."""
+        from processes.languages import state_name
+
+        return state_name(self.name, self.iso_name)
 
     def natural_key(self):
         return (self.iso3,)
@@ -352,18 +361,36 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
+def local_names(queryset, *paths):
+    """Prefetch the active language's cited names (LanguageName) of the records at
+    ``paths`` ("" for the queryset's own), on French and Spanish pages only: English pages
+    run the queries they always ran."""
+    from django.utils import translation
+
+    language = translation.get_language()
+    if language == settings.LANGUAGE_CODE or not language:
+        return queryset
+    names = LanguageName.objects.filter(language=language)
+    return queryset.prefetch_related(
+        *(
+            models.Prefetch(f"{path}__language_names" if path else "language_names", names)
+            for path in paths or ("",)
+        )
+    )
+
+
 class OrganizationQuerySet(PublicQuerySet):
     def for_list(self):
-        return self.select_related("parent")
+        return local_names(self.select_related("parent"))
 
 
 class OrganizationKind(models.TextChoices):
-    UN_SYSTEM = "un_system", "UN system entity"
-    INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental organization"
-    REGIONAL = "regional", "Regional organization or economic community"
-    GOVERNMENT = "government", "Government body"
-    CIVIL_SOCIETY = "civil_society", "Civil society or NGO"
-    ACADEMIC = "academic", "Academic or research"
+    UN_SYSTEM = "un_system", _("UN system entity")
+    INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental organization")
+    REGIONAL = "regional", _("Regional organization or economic community")
+    GOVERNMENT = "government", _("Government body")
+    CIVIL_SOCIETY = "civil_society", _("Civil society or NGO")
+    ACADEMIC = "academic", _("Academic or research")
 
 
 class Organization(Versioned):
@@ -392,6 +419,22 @@ class Organization(Versioned):
 
     def get_absolute_url(self):
         return reverse("processes:organization-detail", args=[self.slug])
+
+    @property
+    def local_name(self):
+        """The name in the active language where a cited source gives one (LanguageName,
+        prefetched), else the English name."""
+        cited = cited_name(self)
+        return cited.name if cited else self.name
+
+    @property
+    def local_acronym(self):
+        cited = cited_name(self)
+        return (cited.short_name or self.acronym) if cited else self.acronym
+
+    @property
+    def has_local_name(self):
+        return cited_name(self) is not None
 
     def natural_key(self):
         return (self.slug,)
@@ -422,44 +465,44 @@ class Topic(models.Model):
 
 
 class Scope(models.TextChoices):
-    GLOBAL = "global", "Global"
-    REGIONAL = "regional", "Regional"
-    INTER_REGIONAL = "inter_regional", "Inter-regional"
+    GLOBAL = "global", _("Global")
+    REGIONAL = "regional", _("Regional")
+    INTER_REGIONAL = "inter_regional", _("Inter-regional")
 
 
 class Category(models.TextChoices):
     """The headings of seed 000, plus RCPs and other inter-state mechanisms."""
 
-    OVERALL_GOVERNANCE = "overall_governance", "Overall migration governance"
-    MIGRATION_DEVELOPMENT = "migration_development", "Migration and development"
-    REFUGEES_IDPS = "refugees_idps", "Refugees and internally displaced people"
-    TRAFFICKING_SMUGGLING = "trafficking_smuggling", "Human trafficking and migrant smuggling"
-    HUMANITARIAN_AD_HOC = "humanitarian_ad_hoc", "Humanitarian aspects (ad hoc)"
-    LABOUR_AD_HOC = "labour_ad_hoc", "Labour aspects (ad hoc)"
-    RCP = "rcp", "Regional consultative process"
-    OTHER_MECHANISM = "other_mechanism", "Other inter-state mechanism"
+    OVERALL_GOVERNANCE = "overall_governance", _("Overall migration governance")
+    MIGRATION_DEVELOPMENT = "migration_development", _("Migration and development")
+    REFUGEES_IDPS = "refugees_idps", _("Refugees and internally displaced people")
+    TRAFFICKING_SMUGGLING = "trafficking_smuggling", _("Human trafficking and migrant smuggling")
+    HUMANITARIAN_AD_HOC = "humanitarian_ad_hoc", _("Humanitarian aspects (ad hoc)")
+    LABOUR_AD_HOC = "labour_ad_hoc", _("Labour aspects (ad hoc)")
+    RCP = "rcp", _("Regional consultative process")
+    OTHER_MECHANISM = "other_mechanism", _("Other inter-state mechanism")
 
 
 class Status(models.TextChoices):
-    ACTIVE = "active", "Active"
-    DORMANT = "dormant", "Dormant"
-    ENDED = "ended", "Ended"
+    ACTIVE = "active", _("Active")
+    DORMANT = "dormant", _("Dormant")
+    ENDED = "ended", _("Ended")
 
 
 class UNRegion(models.TextChoices):
     """UN geoscheme regions, the vocabulary of MemberState.region and Region.name."""
 
-    AFRICA = "Africa", "Africa"
-    AMERICAS = "Americas", "Americas"
-    ASIA = "Asia", "Asia"
-    EUROPE = "Europe", "Europe"
-    OCEANIA = "Oceania", "Oceania"
+    AFRICA = "Africa", _("Africa")
+    AMERICAS = "Americas", _("Americas")
+    ASIA = "Asia", _("Asia")
+    EUROPE = "Europe", _("Europe")
+    OCEANIA = "Oceania", _("Oceania")
 
 
 class ProcessQuerySet(PublicQuerySet):
     def for_list(self):
-        return self.select_related("parent").prefetch_related(
-            "topics", "regions", "citations__source"
+        return local_names(
+            self.select_related("parent").prefetch_related("topics", "regions", "citations__source")
         )
 
 
@@ -567,6 +610,17 @@ class Process(Publishable):
     def get_absolute_url(self):
         return reverse("processes:process-detail", args=[self.slug])
 
+    @property
+    def local_name(self):
+        """The name in the active language where a cited source gives one (LanguageName,
+        prefetched), else the English name."""
+        cited = cited_name(self)
+        return cited.name if cited else self.name
+
+    @property
+    def has_local_name(self):
+        return cited_name(self) is not None
+
     def natural_key(self):
         return (self.slug,)
 
@@ -627,19 +681,105 @@ class ProcessClaim(ClaimBase):
     natural_key.dependencies = ["processes.process", "processes.citation"]
 
 
+class NameLanguage(models.TextChoices):
+    """The languages besides English that a source may give a record's name in."""
+
+    FRENCH = "fr", _("French")
+    SPANISH = "es", _("Spanish")
+
+
+class LanguageNameManager(models.Manager):
+    def get_by_natural_key(self, language, process_slug, organization_slug):
+        return self.get(
+            language=language,
+            process__slug=process_slug or None,
+            organization__slug=organization_slug or None,
+        )
+
+
+class LanguageName(models.Model):
+    """A process's or organization's name in French or Spanish, as a cited source writes
+    it ("Organisation internationale pour les migrations (OIM)", seed 002). Pages in that
+    language show it; without one they show the English name, marked as English. Never a
+    translation of ours."""
+
+    language = models.CharField(max_length=2, choices=NameLanguage.choices)
+    name = models.CharField(max_length=300, help_text="Copied exactly from the cited source.")
+    short_name = models.CharField(
+        max_length=50, blank=True, help_text="The acronym the source gives with it (OIM)."
+    )
+    process = models.ForeignKey(
+        Process, null=True, blank=True, on_delete=models.CASCADE, related_name="language_names"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="language_names",
+    )
+    citation = models.ForeignKey(Citation, on_delete=models.PROTECT, related_name="+")
+
+    objects = LanguageNameManager()
+    history = CatalogueHistory()
+
+    class Meta:
+        ordering = ["language", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(process__isnull=True) ^ Q(organization__isnull=True),
+                name="languagename_one_record",
+            ),
+            models.UniqueConstraint(
+                fields=["language", "process"], name="languagename_unique_process"
+            ),
+            models.UniqueConstraint(
+                fields=["language", "organization"], name="languagename_unique_organization"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.language})"
+
+    def natural_key(self):
+        return (
+            self.language,
+            self.process.slug if self.process_id else "",
+            self.organization.slug if self.organization_id else "",
+        )
+
+    natural_key.dependencies = [
+        "processes.process",
+        "processes.organization",
+        "processes.citation",
+    ]
+
+
+def cited_name(record, language=None):
+    """``record``'s LanguageName in ``language`` (the active one), from its prefetched
+    ``language_names``; None where none is prefetched or none is cited."""
+    from django.utils import translation
+
+    language = language or translation.get_language()
+    cached = getattr(record, "_prefetched_objects_cache", {}).get("language_names")
+    if cached is None:
+        return None
+    return next((n for n in cached if n.language == language), None)
+
+
 class Role(models.TextChoices):
-    MEMBER = "member", "Member"
-    OBSERVER = "observer", "Observer"
-    PARTNER = "partner", "Partner"
-    OBSERVER_OR_PARTNER = "observer_or_partner", "Observer or partner"
-    INTERESTED_STATE = "interested_state", "Interested state"
-    CHAIR = "chair", "Chair"
-    VICE_CHAIR = "vice_chair", "Vice-chair"
-    CO_CHAIR = "co_chair", "Co-chair"
-    PRESIDENCY_PRO_TEMPORE = "presidency_pro_tempore", "Presidency pro tempore"
-    SECRETARIAT = "secretariat", "Secretariat"
-    TECHNICAL_SUPPORT = "technical_support", "Facilitator or technical support"
-    PARTICIPANT = "participant", "Participant"
+    MEMBER = "member", _("Member")
+    OBSERVER = "observer", _("Observer")
+    PARTNER = "partner", _("Partner")
+    OBSERVER_OR_PARTNER = "observer_or_partner", _("Observer or partner")
+    INTERESTED_STATE = "interested_state", _("Interested state")
+    CHAIR = "chair", _("Chair")
+    VICE_CHAIR = "vice_chair", _("Vice-chair")
+    CO_CHAIR = "co_chair", _("Co-chair")
+    PRESIDENCY_PRO_TEMPORE = "presidency_pro_tempore", _("Presidency pro tempore")
+    SECRETARIAT = "secretariat", _("Secretariat")
+    TECHNICAL_SUPPORT = "technical_support", _("Facilitator or technical support")
+    PARTICIPANT = "participant", _("Participant")
 
 
 class ParticipationQuerySet(PublicQuerySet):
@@ -892,7 +1032,20 @@ class SearchEntry(models.Model):
         return f"{self.kind}: {self.label}"
 
     def get_absolute_url(self):
-        return self.path
+        """The stored (English) path, under the active language's prefix."""
+        from processes.languages import localized_path
+
+        return localized_path(self.path)
+
+    @property
+    def local_label(self):
+        """The label in the active language: a state's name from pycountry; other records'
+        names as stored (English unless a source gives another)."""
+        if self.kind == "state":
+            from processes.languages import state_name
+
+            return state_name(self.label)
+        return self.label
 
 
 class SearchKey(models.Model):
@@ -914,11 +1067,11 @@ class SearchKey(models.Model):
 class CheckRule(models.TextChoices):
     """The source-fidelity rules of ``check_catalogue`` (processes/fidelity.py)."""
 
-    VERBATIM = "verbatim", "1. Copied facts appear verbatim in a cited source"
-    OVERLAP = "overlap", "2. Descriptions share no run of 12 words with a source"
-    DUPLICATE = "duplicate", "3. No two records for one thing"
-    PUBLIC_TEXT = "public_text", "4. Public text holds no file names, field names or shorthand"
-    EVIDENCE = "evidence", "5. Category, scope and status rest on a citation"
+    VERBATIM = "verbatim", _("1. Copied facts appear verbatim in a cited source")
+    OVERLAP = "overlap", _("2. Descriptions share no run of 12 words with a source")
+    DUPLICATE = "duplicate", _("3. No two records for one thing")
+    PUBLIC_TEXT = "public_text", _("4. Public text holds no file names, field names or shorthand")
+    EVIDENCE = "evidence", _("5. Category, scope and status rest on a citation")
 
 
 class CheckExceptionManager(models.Manager):

@@ -16,6 +16,7 @@ order, so that both databases give the same answer.
 import difflib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import (
     CharField,
@@ -24,8 +25,10 @@ from django.db.models import (
     TextField,
 )
 from django.db.models.expressions import RawSQL
+from django.utils import translation
 
 from processes.folding import fold
+from processes.languages import other_names
 
 MAX_QUERY_WORDS = 10
 # Up to this many matches, the matching entries are read by key (see matching()). SQLite's
@@ -48,6 +51,11 @@ class Kind:
     text_fields: tuple = ()
     # A related manager of further names (state aliases).
     alias_relation: str = ""
+    # The record's names in the site's other languages (a state's French and Spanish names
+    # from pycountry), so that "Allemagne" and "Alemania" find Germany too.
+    translated_names: object = None
+    # Related records translated_names reads, prefetched with the public rows.
+    translated_relation: str = ""
 
     @property
     def model(self):
@@ -59,6 +67,8 @@ class Kind:
         queryset = self.model.objects.published()
         if self.alias_relation:
             queryset = queryset.prefetch_related(self.alias_relation)
+        if self.translated_relation:
+            queryset = queryset.prefetch_related(self.translated_relation)
         return queryset
 
     def keys(self, record):
@@ -66,6 +76,8 @@ class Kind:
         values = [getattr(record, name) for name in self.key_fields]
         if self.alias_relation:
             values += [alias.name for alias in getattr(record, self.alias_relation).all()]
+        if self.translated_names is not None:
+            values += self.translated_names(record)
         values.append(str(record))  # as pages and suggestions show it: "Name (ACRONYM)"
         keys = []
         for value in values:
@@ -75,6 +87,12 @@ class Kind:
         return keys
 
     def entry(self, record):
+        # The index is one for every language: its labels and paths are the English ones
+        # whatever language the saving request (a French curator's admin) is in.
+        with translation.override(settings.LANGUAGE_CODE):
+            return self._entry(record)
+
+    def _entry(self, record):
         keys = self.keys(record)
         texts = [fold(getattr(record, name)) for name in self.text_fields]
         label = str(record)
@@ -91,6 +109,16 @@ class Kind:
         ), keys
 
 
+def cited_names(record):
+    """A process's or organization's names in French and Spanish as sources give them."""
+    return [
+        value
+        for name in record.language_names.all()
+        for value in (name.name, name.short_name)
+        if value
+    ]
+
+
 KINDS = {
     kind.name: kind
     for kind in (
@@ -101,6 +129,8 @@ KINDS = {
             "processes.Process",
             ("name", "short_name", "slug"),
             ("region_label", "description"),
+            translated_names=lambda process: cited_names(process),
+            translated_relation="language_names",
         ),
         Kind(
             "state",
@@ -109,6 +139,7 @@ KINDS = {
             "processes.MemberState",
             ("name", "iso_name", "official_name", "iso3", "iso2"),
             alias_relation="aliases",
+            translated_names=lambda state: other_names(state.name, state.iso_name),
         ),
         Kind(
             "organization",
@@ -117,6 +148,8 @@ KINDS = {
             "processes.Organization",
             ("acronym", "name", "slug"),
             ("description",),
+            translated_names=lambda organization: cited_names(organization),
+            translated_relation="language_names",
         ),
         Kind(
             "event",

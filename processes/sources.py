@@ -6,6 +6,7 @@ kind of record); coverage statements are worded from data already on the page.
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from processes.models import (
     Organization,
@@ -19,29 +20,34 @@ from processes.models import (
 # The kinds of record that cite sources, in the order a source page lists them:
 # (annotation name, label, queryset factory, path from the record to its source).
 CITING_KINDS = (
-    ("processes_citing", "Processes", lambda: Process.objects.published(), "citations__source"),
+    ("processes_citing", _("Processes"), lambda: Process.objects.published(), "citations__source"),
     (
         "participations_citing",
-        "Participations",
+        _("Participations"),
         lambda: Participation.objects.published(),
         "citations__source",
     ),
     (
         "organizations_citing",
-        "Organizations",
+        _("Organizations"),
         lambda: Organization.objects.all(),
         "citations__source",
     ),
-    ("events_citing", "Events", lambda: _timeline().Event.objects.published(), "citations__source"),
+    (
+        "events_citing",
+        _("Events"),
+        lambda: _timeline().Event.objects.published(),
+        "citations__source",
+    ),
     (
         "documents_citing",
-        "Documents",
+        _("Documents"),
         lambda: _timeline().Document.objects.published(),
         "citations__source",
     ),
     (
         "document_parts_citing",
-        "Document parts",
+        _("Document parts"),
         lambda: _timeline().DocumentPart.objects.filter(
             document__publication=Publication.PUBLISHED
         ),

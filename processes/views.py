@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -37,6 +38,7 @@ from processes.models import (
     Source,
     StateKind,
     Status,
+    UNRegion,
 )
 from processes.sources import citing_counts, participant_coverage, with_citing_counts
 from timeline.models import Document, Event
@@ -60,16 +62,16 @@ class HomeView(TemplateView):
         )
         context["event_years"] = events
         context["counts"] = [
-            ("Processes", Process.objects.published().count(), "processes:process-list"),
-            ("States and territories", MemberState.objects.count(), "processes:state-list"),
-            ("Organizations", Organization.objects.count(), "processes:organization-list"),
+            (_("Processes"), Process.objects.published().count(), "processes:process-list"),
+            (_("States and territories"), MemberState.objects.count(), "processes:state-list"),
+            (_("Organizations"), Organization.objects.count(), "processes:organization-list"),
             (
-                "Participations",
+                _("Participations"),
                 Participation.objects.published().count(),
                 "processes:participation-list",
             ),
-            ("Events", events["n"], "timeline:event-list"),
-            ("Documents", Document.objects.published().count(), "timeline:document-list"),
+            (_("Events"), events["n"], "timeline:event-list"),
+            (_("Documents"), Document.objects.published().count(), "timeline:document-list"),
         ]
         category_counts = dict(
             Process.objects.published().order_by().values_list("category").annotate(n=Count("pk"))
@@ -92,17 +94,17 @@ class ProcessListView(FilteredListView):
     model = Process
     filterset_class = lists.PROCESSES.filterset_class
     template_name = "processes/process_list.html"
-    noun_plural = "processes"
-    page_title = "Processes"
+    noun_plural = _("processes")
+    page_title = _("Processes")
     export_url_name = "processes:process-export"
     export_name = lists.PROCESSES.name
     csv_columns = lists.PROCESSES.columns
     facets = (
-        Facet("category", "Category", "category", dict(Category.choices)),
-        Facet("scope", "Scope", "scope", dict(Scope.choices)),
-        Facet("status", "Status", "status", dict(Status.choices)),
-        Facet("region", "Region", "regions__name"),
-        Facet("topic", "Topic", "topics__slug", label_path="topics__name"),
+        Facet("category", _("Category"), "category", dict(Category.choices)),
+        Facet("scope", _("Scope"), "scope", dict(Scope.choices)),
+        Facet("status", _("Status"), "status", dict(Status.choices)),
+        Facet("region", _("Region"), "regions__name", dict(UNRegion.choices)),
+        Facet("topic", _("Topic"), "topics__slug", label_path="topics__name"),
     )
 
     def annotate_rows(self, rows):
@@ -117,7 +119,11 @@ class ProcessListView(FilteredListView):
         attach_roles(rows, participations, "process_id")
         chosen = [*(states or []), *(organizations or [])]
         # One participant chosen: the column is headed by its name and shows roles only.
-        self.roles_heading = f"Role of {chosen[0]}" if len(chosen) == 1 else "Roles"
+        self.roles_heading = (
+            gettext("Role of %(participant)s") % {"participant": chosen[0]}
+            if len(chosen) == 1
+            else gettext("Roles")
+        )
         return "roles" if len(chosen) == 1 else "names"
 
 
@@ -248,7 +254,9 @@ class RolesInChosenProcessesMixin:
         attach_roles(rows, participations, f"{self.participant}_id")
         chosen = data["process"]
         self.roles_heading = (
-            f"Role in {chosen[0].short_name or chosen[0].name}" if len(chosen) == 1 else "Roles"
+            gettext("Role in %(process)s") % {"process": chosen[0].short_name or chosen[0].name}
+            if len(chosen) == 1
+            else gettext("Roles")
         )
         return "roles" if len(chosen) == 1 else "processes"
 
@@ -260,15 +268,17 @@ class MemberStateListView(RolesInChosenProcessesMixin, FilteredListView):
     participant = "state"
     filterset_class = lists.STATES.filterset_class
     template_name = "processes/state_list.html"
-    noun_plural = "states and territories"
-    page_title = "States and territories"
+    noun_plural = _("states and territories")
+    page_title = _("States and territories")
     export_url_name = "processes:state-export"
     export_name = lists.STATES.name
     csv_columns = lists.STATES.columns
     facets = (
-        Facet("region", "Region", "region"),
-        Facet("kind", "Kind", "kind", dict(StateKind.choices)),
-        Facet("role", "Role", "role", dict(Role.choices), through=public_participations("state")),
+        Facet("region", _("Region"), "region", dict(UNRegion.choices)),
+        Facet("kind", _("Kind"), "kind", dict(StateKind.choices)),
+        Facet(
+            "role", _("Role"), "role", dict(Role.choices), through=public_participations("state")
+        ),
     )
 
     def get_context_data(self, **kwargs):
@@ -360,16 +370,16 @@ class OrganizationListView(RolesInChosenProcessesMixin, FilteredListView):
     participant = "organization"
     filterset_class = lists.ORGANIZATIONS.filterset_class
     template_name = "processes/organization_list.html"
-    noun_plural = "organizations"
-    page_title = "Organizations"
+    noun_plural = _("organizations")
+    page_title = _("Organizations")
     export_url_name = "processes:organization-export"
     export_name = lists.ORGANIZATIONS.name
     csv_columns = lists.ORGANIZATIONS.columns
     facets = (
-        Facet("kind", "Kind", "kind", dict(OrganizationKind.choices)),
+        Facet("kind", _("Kind"), "kind", dict(OrganizationKind.choices)),
         Facet(
             "role",
-            "Role",
+            _("Role"),
             "role",
             dict(Role.choices),
             through=public_participations("organization"),
@@ -467,16 +477,18 @@ class ParticipationListView(FilteredListView):
     model = Participation
     filterset_class = lists.PARTICIPATIONS.filterset_class
     template_name = "processes/participation_list.html"
-    noun_plural = "participations"
-    page_title = "Participations"
+    noun_plural = _("participations")
+    page_title = _("Participations")
     export_url_name = "processes:participation-export"
     export_name = lists.PARTICIPATIONS.name
     csv_columns = lists.PARTICIPATIONS.columns
     facets = (
-        Facet("role", "Role", "role", dict(Role.choices)),
-        Facet("category", "Process category", "process__category", dict(Category.choices)),
-        Facet("process_region", "Process region", "process__regions__name"),
-        Facet("state_region", "State region", "state__region"),
+        Facet("role", _("Role"), "role", dict(Role.choices)),
+        Facet("category", _("Process category"), "process__category", dict(Category.choices)),
+        Facet(
+            "process_region", _("Process region"), "process__regions__name", dict(UNRegion.choices)
+        ),
+        Facet("state_region", _("State region"), "state__region", dict(UNRegion.choices)),
     )
 
 
@@ -491,11 +503,11 @@ class SearchView(TemplateView):
     template_name = "processes/search.html"
     per_kind = 10
     sections = (
-        ("process", "Processes", "processes:process-list"),
-        ("state", "States and territories", "processes:state-list"),
-        ("organization", "Organizations", "processes:organization-list"),
-        ("event", "Events", "timeline:event-list"),
-        ("document", "Documents", "timeline:document-list"),
+        ("process", _("Processes"), "processes:process-list"),
+        ("state", _("States and territories"), "processes:state-list"),
+        ("organization", _("Organizations"), "processes:organization-list"),
+        ("event", _("Events"), "timeline:event-list"),
+        ("document", _("Documents"), "timeline:document-list"),
     )
 
     def get_context_data(self, **kwargs):
@@ -531,7 +543,9 @@ class SuggestView(View):
         query = request.GET.get("q", "").strip()[:200]
         entries = search.search(query, kind=kind, limit=self.limit) if query else []
         # Cached like every public read (migration_governance/http_cache.py).
-        return JsonResponse([{"label": e.label, "value": e.label} for e in entries], safe=False)
+        return JsonResponse(
+            [{"label": e.local_label, "value": e.local_label} for e in entries], safe=False
+        )
 
 
 # --- participation matrix ------------------------------------------------------------------
@@ -549,8 +563,8 @@ class MatrixView(FilteredListView):
     model = Participation
     filterset_class = MatrixFilter
     template_name = "processes/matrix.html"
-    page_title = "Participation matrix"
-    noun_plural = "participations"
+    page_title = _("Participation matrix")
+    noun_plural = _("participations")
     export_url_name = "processes:matrix-export"
     export_name = "matrix"
 
@@ -644,8 +658,8 @@ class OverlapView(FilteredListView):
     model = Participation
     filterset_class = OverlapFilter
     template_name = "processes/overlap.html"
-    page_title = "Overlap between processes"
-    noun_plural = "participations"
+    page_title = _("Overlap between processes")
+    noun_plural = _("participations")
     export_url_name = "processes:overlap-export"
     export_name = "overlap"
 

@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from processes.filters import (
     AnyOf,
@@ -19,23 +20,23 @@ from timeline.models import Document, DocumentKind, Event, EventKind
 class EventFilter(django_filters.FilterSet):
     """Events by text, kind, years, process, organization, country and city."""
 
-    q = django_filters.CharFilter(method=matching_text("event"), label="Words")
-    kind = AnyOf(choices=EventKind.choices)
+    q = django_filters.CharFilter(method=matching_text("event"), label=_("Words"))
+    kind = AnyOf(choices=EventKind.choices, label=_("Kind"))
     year = django_filters.NumberFilter(
-        method="held_in", label="Year", min_value=1800, max_value=2100
+        method="held_in", label=_("Year"), min_value=1800, max_value=2100
     )
-    year_from = year_filter("start_date__year", "gte", "Year from")
-    year_to = year_filter("start_date__year", "lte", "Year to")
+    year_from = year_filter("start_date__year", "gte", _("Year from"))
+    year_to = year_filter("start_date__year", "lte", _("Year to"))
     process = processes_filter(field_name="processes__slug", distinct=True)
     process_category = AnyOf(
-        choices=Category.choices, method="in_process_category", label="Process category"
+        choices=Category.choices, method="in_process_category", label=_("Process category")
     )
     organization = organizations_filter(field_name="organizations__slug", distinct=True)
     country = states_filter(field_name="country__iso3")
-    city = django_filters.CharFilter(field_name="city", lookup_expr="icontains")
+    city = django_filters.CharFilter(field_name="city", lookup_expr="icontains", label=_("City"))
     sort = DateOrdering(
         fields=(("start_date", "date"), ("title", "title"), ("kind", "kind"), ("city", "city")),
-        label="Sort by",
+        label=_("Sort by"),
         undated_last=("start_date",),
     )
 
@@ -61,18 +62,18 @@ class EventFilter(django_filters.FilterSet):
 class DocumentFilter(django_filters.FilterSet):
     """Documents by text, kind, years, process, publisher and UN symbol."""
 
-    q = django_filters.CharFilter(method=matching_text("document"), label="Words")
-    kind = AnyOf(choices=DocumentKind.choices)
-    year_from = year_filter("date__year", "gte", "Year from")
-    year_to = year_filter("date__year", "lte", "Year to")
+    q = django_filters.CharFilter(method=matching_text("document"), label=_("Words"))
+    kind = AnyOf(choices=DocumentKind.choices, label=_("Kind"))
+    year_from = year_filter("date__year", "gte", _("Year from"))
+    year_to = year_filter("date__year", "lte", _("Year to"))
     process = processes_filter(field_name="processes__slug", distinct=True)
     publisher = organizations_filter(field_name="publisher__slug")
     un_symbol = django_filters.CharFilter(
-        field_name="un_symbol", lookup_expr="icontains", label="UN symbol"
+        field_name="un_symbol", lookup_expr="icontains", label=_("UN symbol")
     )
     sort = DateOrdering(
         fields=(("date", "date"), ("title", "title"), ("kind", "kind"), ("un_symbol", "symbol")),
-        label="Sort by",
+        label=_("Sort by"),
         undated_last=("date",),
     )
 

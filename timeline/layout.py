@@ -93,7 +93,9 @@ class Decade:
 
     @property
     def label(self):
-        return f"{self.start}s"
+        from django.utils.translation import gettext
+
+        return gettext("%(decade)ss") % {"decade": self.start}
 
     @property
     def lanes(self):

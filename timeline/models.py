@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from processes.models import (
     CatalogueHistory,
@@ -25,9 +26,9 @@ class DatePrecision(models.TextChoices):
     """How much of a stored date the source actually gives. A year-only date is stored
     as 1 January of that year and must always be shown as the year alone."""
 
-    YEAR = "year", "Year"
-    MONTH = "month", "Month"
-    DAY = "day", "Day"
+    YEAR = "year", _("Year")
+    MONTH = "month", _("Month")
+    DAY = "day", _("Day")
 
 
 def format_partial_date(value, precision):
@@ -42,28 +43,28 @@ def format_partial_date(value, precision):
 
 
 class EventKind(models.TextChoices):
-    ESTABLISHMENT = "establishment", "Establishment or launch"
-    ADOPTION = "adoption", "Adoption"
-    ENTRY_INTO_FORCE = "entry_into_force", "Entry into force"
-    CONFERENCE = "conference", "Conference or summit"
-    WORKSHOP = "workshop", "Workshop"
-    SESSION = "session", "Session"
-    APPOINTMENT = "appointment", "Appointment"
-    MEETING = "meeting", "Meeting"
-    REPORT = "report", "Report"
+    ESTABLISHMENT = "establishment", _("Establishment or launch")
+    ADOPTION = "adoption", _("Adoption")
+    ENTRY_INTO_FORCE = "entry_into_force", _("Entry into force")
+    CONFERENCE = "conference", _("Conference or summit")
+    WORKSHOP = "workshop", _("Workshop")
+    SESSION = "session", _("Session")
+    APPOINTMENT = "appointment", _("Appointment")
+    MEETING = "meeting", _("Meeting")
+    REPORT = "report", _("Report")
 
 
 class DocumentKind(models.TextChoices):
-    CONVENTION = "convention", "Convention"
-    DECLARATION = "declaration", "Declaration"
-    RESOLUTION = "resolution", "Resolution"
-    REPORT = "report", "Report"
-    FRAMEWORK = "framework", "Framework"
-    AGENDA = "agenda", "Agenda"
-    GUIDELINES = "guidelines", "Guidelines"
-    CONCEPT_NOTE = "concept_note", "Concept note"
-    ISSUE_BRIEF = "issue_brief", "Issue brief"
-    PUBLICATION = "publication", "Publication"
+    CONVENTION = "convention", _("Convention")
+    DECLARATION = "declaration", _("Declaration")
+    RESOLUTION = "resolution", _("Resolution")
+    REPORT = "report", _("Report")
+    FRAMEWORK = "framework", _("Framework")
+    AGENDA = "agenda", _("Agenda")
+    GUIDELINES = "guidelines", _("Guidelines")
+    CONCEPT_NOTE = "concept_note", _("Concept note")
+    ISSUE_BRIEF = "issue_brief", _("Issue brief")
+    PUBLICATION = "publication", _("Publication")
 
 
 def _dated_constraints(prefix):
@@ -156,9 +157,9 @@ class Document(Publishable):
 
 
 class DocumentPartKind(models.TextChoices):
-    COMMON_UNDERSTANDING = "common_understanding", "Common understanding"
-    EFFECTIVE_PRACTICE = "effective_practice", "Effective practice heading"
-    SECTION = "section", "Section"
+    COMMON_UNDERSTANDING = "common_understanding", _("Common understanding")
+    EFFECTIVE_PRACTICE = "effective_practice", _("Effective practice heading")
+    SECTION = "section", _("Section")
 
 
 class DocumentPartManager(models.Manager):

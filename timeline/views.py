@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.db.models.functions import ExtractYear
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from processes.browsing import CappedPaginator, Facet, FilteredListView, cached_figures
@@ -22,16 +23,16 @@ class EventListView(FilteredListView):
     model = Event
     filterset_class = lists.EVENTS.filterset_class
     template_name = "timeline/event_list.html"
-    noun_plural = "events"
-    page_title = "Events"
+    noun_plural = _("events")
+    page_title = _("Events")
     export_url_name = "timeline:event-export"
     export_name = lists.EVENTS.name
     csv_columns = lists.EVENTS.columns
     facets = (
-        Facet("kind", "Kind", "kind", dict(EventKind.choices)),
+        Facet("kind", _("Kind"), "kind", dict(EventKind.choices)),
         Facet(
             "process_category",
-            "Process category",
+            _("Process category"),
             "category",
             dict(Category.choices),
             through=lambda: (Process.objects.published(), "events"),
@@ -71,7 +72,7 @@ class TimelineView(EventListView):
     that a selection of any size is a bounded page and every event is reachable."""
 
     template_name = "timeline/timeline.html"
-    page_title = "Timeline"
+    page_title = _("Timeline")
     facets = ()
     paginator_class = TimelinePaginator
 
@@ -107,7 +108,7 @@ class TimelineView(EventListView):
             page = before // TIMELINE_PAGE_EVENTS + 1
             links.append(
                 {
-                    "label": f"{decade}s",
+                    "label": _("%(decade)ss") % {"decade": decade},
                     "anchor": f"decade-{decade}",
                     "count": n,
                     "page": page,
@@ -118,7 +119,7 @@ class TimelineView(EventListView):
         if total > before:
             links.append(
                 {
-                    "label": "Not dated",
+                    "label": _("Not dated"),
                     "anchor": "undated-heading",
                     "count": total - before,
                     "page": before // TIMELINE_PAGE_EVENTS + 1,
@@ -171,12 +172,12 @@ class DocumentListView(FilteredListView):
     model = Document
     filterset_class = lists.DOCUMENTS.filterset_class
     template_name = "timeline/document_list.html"
-    noun_plural = "documents"
-    page_title = "Documents"
+    noun_plural = _("documents")
+    page_title = _("Documents")
     export_url_name = "timeline:document-export"
     export_name = lists.DOCUMENTS.name
     csv_columns = lists.DOCUMENTS.columns
-    facets = (Facet("kind", "Kind", "kind", dict(DocumentKind.choices)),)
+    facets = (Facet("kind", _("Kind"), "kind", dict(DocumentKind.choices)),)
 
 
 class DocumentExportView(DocumentListView):

@@ -4,6 +4,7 @@ import re
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -42,3 +43,55 @@ def cite_record(context, obj):
 
     request = context["request"]
     return {"cite": cite(obj, request.build_absolute_uri(obj.get_absolute_url()))}
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context):
+    """This page in each language: code, own name, address (query string kept, so filters
+    survive a switch) and whether it is the current one. English is unprefixed. Addresses
+    are relative: built from the Host header they could be poisoned, and the 400 page for a
+    bad host renders this too."""
+    from django.conf import settings
+    from django.utils.translation import get_language
+
+    request = context.get("request")
+    current = get_language() or settings.LANGUAGE_CODE
+    path = getattr(request, "path", "/") or "/"
+    if current != settings.LANGUAGE_CODE and path.startswith(f"/{current}/"):
+        path = path[len(current) + 1 :]
+    query = request.META.get("QUERY_STRING", "") if request is not None else ""
+    versions = []
+    for code, name in settings.LANGUAGES:
+        url = path if code == settings.LANGUAGE_CODE else f"/{code}{path}"
+        if query:
+            url = f"{url}?{query}"
+        versions.append({"code": code, "name": name, "url": url, "current": code == current})
+    return versions
+
+
+@register.filter
+def un_region(name):
+    """A UN region's name in the active language ("Europe" → "Europa")."""
+    from processes.models import UNRegion
+
+    try:
+        return UNRegion(name).label
+    except ValueError:
+        return name
+
+
+@register.filter
+def iso_name(name):
+    """A name ISO 3166 gives (an official name) in the active language, from pycountry."""
+    from processes.languages import state_name
+
+    return state_name(name)
+
+
+@register.simple_tag(takes_context=True)
+def data_lang(context):
+    """` lang="en"` on an element holding catalogue text (a description, a title, a name no
+    source gives in the page's language) when the page is not in English."""
+    from django.utils.translation import get_language
+
+    return "" if (get_language() or "en") == "en" else mark_safe(' lang="en"')

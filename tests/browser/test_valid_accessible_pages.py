@@ -50,9 +50,18 @@ def test_a_link_reaches_one_page_of_every_public_page_type(crawled):
     assert len(pages) >= 15
 
 
-def test_the_nu_html_checker_finds_no_error_on_any_page_type(production_site, crawled):
+# Every page type in each language: English unprefixed, French and Spanish under /fr/, /es/.
+LANGUAGE_PREFIXES = {"en": "", "fr": "/fr", "es": "/es"}
+
+
+def in_language(pages, language):
+    return {name: LANGUAGE_PREFIXES[language] + path for name, path in pages.items()}
+
+
+@pytest.mark.parametrize("language", LANGUAGE_PREFIXES)
+def test_the_nu_html_checker_finds_no_error_on_any_page_type(production_site, crawled, language):
     _need_the_checker()
-    pages, _missing = crawled
+    pages = in_language(crawled[0], language)
     errors = vnu_errors(production_site, pages)
     # Every page type was checked: a page the checker could not read would be missing.
     assert set(pages) <= set(errors)
@@ -76,9 +85,12 @@ def test_the_nu_html_checker_finds_no_error_on_the_error_pages(rf):
     assert {name: messages for name, messages in errors.items() if messages} == {}
 
 
+@pytest.mark.parametrize("language", LANGUAGE_PREFIXES)
 @pytest.mark.parametrize("device", VIEWPORTS)
-def test_axe_finds_no_violation_on_any_public_page_type(browser, production_site, crawled, device):
-    pages, _missing = crawled
+def test_axe_finds_no_violation_on_any_public_page_type(
+    browser, production_site, crawled, device, language
+):
+    pages = in_language(crawled[0], language)
     found = axe_violations(browser, production_site, pages, VIEWPORTS[device])
     assert set(found) == set(pages)
     assert {name: rules for name, rules in found.items() if rules} == {}
