@@ -30,7 +30,7 @@ def curators_edit_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('processes', '0016_search_stored_vectors'),
+        ('processes', '0017_catalogueversion_changed_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
