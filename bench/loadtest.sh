@@ -31,6 +31,9 @@ trap cleanup EXIT
 export DJANGO_SECRET_KEY="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')"
 export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 export DJANGO_DEBUG=0
+# Kept database connections, as the README recommends for a deployment (PostgreSQL: a new
+# connection per request costs more than most pages).
+export DJANGO_CONN_MAX_AGE="${DJANGO_CONN_MAX_AGE:-60}"
 export DATABASE_URL="${LOADTEST_DATABASE_URL:-sqlite:///$work/loadtest.sqlite3}"
 export LOADTEST_USERNAME_1=loadtest-curator-1 LOADTEST_USERNAME_2=loadtest-curator-2
 export LOADTEST_PASSWORD="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')"

@@ -325,12 +325,16 @@ def matching(kind, text, using="default", column="body", memo=None):
     else:
         connection = connections[using]
         connection.ensure_connection()
-        cursor = connection.connection.cursor()
-        try:
-            cursor.execute(look, [query, FEW_MATCHES[vendor] + 1])
-            ids = [row[0] for row in cursor.fetchall()]
-        finally:
-            cursor.close()
+        # The driver's own cursor (not logged as a page query), but its errors as Django's:
+        # a statement cancelled by a time budget is an OperationalError the callers catch,
+        # not psycopg's QueryCanceled escaping as a 500.
+        with connection.wrap_database_errors:
+            cursor = connection.connection.cursor()
+            try:
+                cursor.execute(look, [query, FEW_MATCHES[vendor] + 1])
+                ids = [row[0] for row in cursor.fetchall()]
+            finally:
+                cursor.close()
         if memo is not None:
             memo[key] = ids
     if len(ids) <= FEW_MATCHES[vendor]:

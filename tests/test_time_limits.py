@@ -112,3 +112,28 @@ def test_nested_budgets_on_any_database_leave_the_connection_usable():
             cursor.execute("SELECT 1")
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statement_timeout")
+def test_a_search_cut_short_is_an_operational_error_not_the_drivers_own():
+    """The search's pre-look reads ids on the driver's own cursor: cancelled by a budget
+    (here while another session holds the index's table locked), it must raise Django's
+    OperationalError, which facets and counts catch, never psycopg's QueryCanceled (a
+    500 under load before)."""
+    from processes import search
+    from processes.models import SearchEntry
+
+    other = connections.create_connection("default")
+    other.ensure_connection()
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute(f"LOCK TABLE {SearchEntry._meta.db_table} IN ACCESS EXCLUSIVE MODE")
+        with pytest.raises(OperationalError), time_limit(100):
+            list(search.matching("process", "migration"))
+    finally:
+        with other.cursor() as cursor:
+            cursor.execute("ROLLBACK")
+        other.close()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
