@@ -49,6 +49,7 @@ def test_every_page_names_its_versions_and_the_switcher_keeps_the_query(client, 
 
 def test_a_french_list_sorts_states_by_their_french_names(client, catalogue):
     page = html(client.get("/fr/states/?region=Africa&per_page=100"))
+    page = page.split('class="map-table"')[0]  # the list, not the map's own table under it
     names = re.findall(r'<td><a href="/fr/states/[a-z]{3}/">([^<]+)</a>', page)
     assert names[:2] == ["Afrique du Sud", "Algérie"]  # "South Africa" in English is far down
     folded = [fold(n) for n in names]
