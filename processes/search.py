@@ -211,10 +211,13 @@ def rebuild(using="default", progress=None):
 
     entry_fields = ("id", "kind", "object_id", "label", "path", "sort_key", "names", "body")
     with transaction.atomic(using=using):
+        # New ids above every id the table holds now, read before the old entries go: the
+        # sequence is then only ever moved up (PostgreSQL's setval is not undone by a
+        # rollback, and a lowered one would hand out ids the restored rows hold).
+        ids = next_ids(SearchEntry, using=using)
         _drop(SearchEntry.objects.using(using).all(), using)
         entries = TableWriter(SearchEntry, entry_fields, using=using)
         keys = TableWriter(SearchKey, ("entry_id", "kind", "key"), using=using)
-        ids = next_ids(SearchEntry, using=using)
         with indexes_dropped([SearchKey], using=using):
             for kind in KINDS.values():
                 batch = []
