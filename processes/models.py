@@ -379,6 +379,21 @@ def local_names(queryset, *paths):
     )
 
 
+class CitedNames:
+    """A record's name in the reader's language, where a cited source gives one."""
+
+    @property
+    def local_name(self):
+        """The name in the active language where a cited source gives one (LanguageName,
+        prefetched), else the English name."""
+        cited = cited_name(self)
+        return cited.name if cited else self.name
+
+    @property
+    def has_local_name(self):
+        return cited_name(self) is not None
+
+
 class OrganizationQuerySet(PublicQuerySet):
     def for_list(self):
         return local_names(self.select_related("parent"))
@@ -393,7 +408,7 @@ class OrganizationKind(models.TextChoices):
     ACADEMIC = "academic", _("Academic or research")
 
 
-class Organization(Versioned):
+class Organization(CitedNames, Versioned):
     """An organization that runs, joins, observes or supports processes."""
 
     slug = models.SlugField(max_length=100, unique=True)
@@ -421,20 +436,9 @@ class Organization(Versioned):
         return reverse("processes:organization-detail", args=[self.slug])
 
     @property
-    def local_name(self):
-        """The name in the active language where a cited source gives one (LanguageName,
-        prefetched), else the English name."""
-        cited = cited_name(self)
-        return cited.name if cited else self.name
-
-    @property
     def local_acronym(self):
         cited = cited_name(self)
         return (cited.short_name or self.acronym) if cited else self.acronym
-
-    @property
-    def has_local_name(self):
-        return cited_name(self) is not None
 
     def natural_key(self):
         return (self.slug,)
@@ -529,7 +533,7 @@ class Region(models.Model):
         return (self.name,)
 
 
-class Process(Publishable):
+class Process(CitedNames, Publishable):
     """A global, regional or inter-regional intergovernmental process on migration."""
 
     slug = models.SlugField(max_length=100, unique=True)
@@ -609,17 +613,6 @@ class Process(Publishable):
 
     def get_absolute_url(self):
         return reverse("processes:process-detail", args=[self.slug])
-
-    @property
-    def local_name(self):
-        """The name in the active language where a cited source gives one (LanguageName,
-        prefetched), else the English name."""
-        cited = cited_name(self)
-        return cited.name if cited else self.name
-
-    @property
-    def has_local_name(self):
-        return cited_name(self) is not None
 
     def natural_key(self):
         return (self.slug,)
