@@ -260,6 +260,8 @@ class Curator(HttpUser):
     def on_start(self):
         _curators_started.append(self)
         username, password = CURATORS[(len(_curators_started) - 1) % len(CURATORS)]
+        # Each curator's requests are reported apart: one of them starving shows.
+        self.label = f"curator {(len(_curators_started) - 1) % len(CURATORS) + 1}"
         self.saves = 0
         self.conflicts = 0
         login = self.client.get(f"{ADMIN}login/", name="admin login")
@@ -292,7 +294,7 @@ class Curator(HttpUser):
     def save_a_new_description(self):
         slug = random.choice(EDITED_PROCESSES)
         change_url = self.change_urls[slug]
-        page = self.client.get(change_url, name="admin change form")
+        page = self.client.get(change_url, name=f"admin change form ({self.label})")
         fields, _ = read_form(page.text, "process_form")
         if not fields:
             raise RuntimeError(f"no process change form (HTTP {page.status_code})")
@@ -306,7 +308,7 @@ class Curator(HttpUser):
             change_url,
             data,
             headers={"Referer": self.host + change_url},
-            name="admin save",
+            name=f"admin save ({self.label})",
             allow_redirects=False,
             catch_response=True,
         ) as response:

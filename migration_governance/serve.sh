@@ -42,15 +42,19 @@ fi
 "$BIN/python" manage.py collectstatic --noinput -v0
 
 # Threaded workers: a slow request (a large CSV) never holds up the others. Two processes
-# by default for a two-core machine; WEB_CONCURRENCY and GUNICORN_THREADS change that.
+# per core of four threads each by default (WEB_CONCURRENCY and GUNICORN_THREADS change
+# that): a process's threads share one interpreter lock, and a kept-alive connection stays
+# with the process that accepted it, so more, smaller processes spread busy pages over the
+# cores and no client waits behind a long queue in one process. Measured with the load
+# test (BENCHMARKS.md): 2 x 8 let one of two curators starve (6 saves in 60 s); 4 x 4 did not.
 # A graceful restart (kill -HUP on the master, a deploy) lets old workers finish what they
 # serve, exports included, for GUNICORN_GRACEFUL_TIMEOUT seconds. The access log names
 # each request's id (X-Request-ID), the one the error log and the 500 page show.
 exec "$BIN/gunicorn" migration_governance.wsgi \
     --bind "$HOST:$PORT" \
     --worker-class gthread \
-    --workers "${WEB_CONCURRENCY:-2}" \
-    --threads "${GUNICORN_THREADS:-8}" \
+    --workers "${WEB_CONCURRENCY:-$((2 * $(nproc)))}" \
+    --threads "${GUNICORN_THREADS:-4}" \
     --timeout 60 \
     --graceful-timeout "${GUNICORN_GRACEFUL_TIMEOUT:-120}" \
     --max-requests 5000 \
