@@ -107,6 +107,10 @@ ROOT_URLCONF = "migration_governance.urls"
 PAGE_TIME_LIMIT_SECONDS = float(os.environ.get("DJANGO_PAGE_TIME_LIMIT_SECONDS", "10"))
 EXPORT_TIME_LIMIT_SECONDS = float(os.environ.get("DJANGO_EXPORT_TIME_LIMIT_SECONDS", "30"))
 EXPORT_MIN_ROWS_PER_SECOND = int(os.environ.get("DJANGO_EXPORT_MIN_ROWS_PER_SECOND", "1000"))
+# Each server process works out lists' counts and facets ahead of time in a background
+# thread, for every catalogue version and for pages that had to leave one out
+# (processes/figures.py). 0 leaves it to `manage.py precompute_figures`.
+FIGURES_REFRESHER = env_bool("DJANGO_FIGURES_REFRESHER", default=True)
 
 # Public reads may be kept by browsers and shared caches (proxies, CDNs) this many seconds,
 # then served stale for up to STALE_WHILE_REVALIDATE more while the cache revalidates;

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 # The apps whose records the public pages count and facet.
@@ -11,13 +12,17 @@ def catalogue_changed(sender, using="default", **kwargs):
 
     if sender is CatalogueVersion or sender._meta.app_label not in CATALOGUE_APPS:
         return
-    if sender._meta.model_name in ("searchentry", "searchkey"):  # derived, not catalogue
+    if sender._meta.model_name in ("searchentry", "searchkey", "selectionfigures"):  # derived
         return
     if sender.__name__.startswith("Historical"):  # django-simple-history's own rows
         return
     if kwargs.get("action", "post_").startswith("pre_"):  # m2m_changed fires twice
         return
     CatalogueVersion.bump(using=using)
+    # Once committed: the new version's counts and facets, ahead of the readers.
+    from processes import figures
+
+    transaction.on_commit(figures.catalogue_changed, using=using)
 
 
 def keep_search_index(sender, instance, raw=False, using="default", **kwargs):

@@ -6,14 +6,12 @@ with ``export = True``, so the HTML list and the CSV always hold the same record
 
 import csv
 import datetime
-import hashlib
 import itertools
 import re
 import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.db import OperationalError
 from django.db.models import Count
@@ -26,8 +24,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
+from processes import figures
 from processes.export import stream_rows
-from processes.time_budget import export_rows_bounded, time_limit
+from processes.figures import cached_figures
+from processes.time_budget import budgets_lifted, export_rows_bounded, time_limit
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
@@ -39,8 +39,6 @@ COUNT_BUDGET_MS = 50
 # Lists page this deep at most: deeper, OFFSET costs grow, and the CSV holds everything.
 MAX_PAGES = 100
 EXPORT_CHUNK_SIZE = 2000
-# Counts and facet counts of a selection are kept this long, or until the catalogue changes.
-FIGURES_CACHE_SECONDS = 600
 # A facet left out because the page's budget was spent (tried again next time), and one
 # that took too long on its own (left out until the figures are recomputed).
 SKIPPED = "skipped"
@@ -118,21 +116,6 @@ class Facet:
         return list(rows.order_by("-n", self.path))
 
 
-def cached_figures(parts, compute, keep=lambda figures: True):
-    """The figures ``compute()`` returns for a selection described by ``parts``, kept in the
-    cache (if ``keep(figures)``) until the catalogue changes (the key holds
-    CatalogueVersion's number, read once per request by the caller) or for
-    FIGURES_CACHE_SECONDS."""
-    key = "figures:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    kept = cache.get(key)  # a 1-tuple, so that a computed None is kept too
-    if kept is not None:
-        return kept[0]
-    figures = compute()
-    if keep(figures):
-        cache.set(key, (figures,), FIGURES_CACHE_SECONDS)
-    return figures
-
-
 class CappedPaginator(Paginator):
     """A paginator that never lets counting or paging make a page slow.
 
@@ -142,8 +125,10 @@ class CappedPaginator(Paginator):
     """
 
     total = None
-    # Set by the list: what the selection's count is cached under (None: not cached).
+    # Set by the list: what the selection's count is cached under (None: not cached), and
+    # the list's way of reading a figure (FilteredListView.figure).
     cache_parts = None
+    figure = staticmethod(cached_figures)
 
     @cached_property
     def count(self):
@@ -151,7 +136,11 @@ class CappedPaginator(Paginator):
         if self.cache_parts is None:
             self.total = self.budgeted_count()
         else:
-            self.total = cached_figures(self.cache_parts, self.budgeted_count)
+            # A count cut short is not kept: the next request tries again (and finds it
+            # once the refresher has stored it, processes/figures.py).
+            self.total = self.figure(
+                self.cache_parts, self.budgeted_count, keep=lambda n: n is not None
+            )
         return limit if self.total is None else min(self.total, limit)
 
     def budgeted_count(self):
@@ -280,10 +269,29 @@ class FilteredListView(ListView):
         values = sorted((name, tuple(data.getlist(name))) for name in data if name in names)
         return (type(self).__name__, self.catalogue_version, tuple(values), *what)
 
+    @property
+    def page_figures_key(self):
+        """What every figure this page shows is stored under, worked out ahead of time
+        (processes/figures.py)."""
+        return figures.figures_key(self.selection_key(self.request.GET, "page"))
+
+    @cached_property
+    def stored_figures(self):
+        """The page's figures worked out ahead of time: read once, on the first figure this
+        process has not cached."""
+        stored = figures.stored_figures(self.page_figures_key)
+        return stored if isinstance(stored, dict) else {}
+
+    def figure(self, parts, compute, keep=lambda figures: True):
+        """One figure of this page (a count, a facet's counts…), described by ``parts``:
+        cached, stored ahead of time, or computed (processes/figures.py)."""
+        return cached_figures(parts, compute, keep, stored=lambda: self.stored_figures)
+
     def get_paginator(self, *args, **kwargs):
         paginator = super().get_paginator(*args, **kwargs)
         if isinstance(paginator, CappedPaginator):
             paginator.cache_parts = self.selection_key(self.request.GET, "count")
+            paginator.figure = self.figure
         return paginator
 
     def get_context_data(self, **kwargs):
@@ -311,6 +319,12 @@ class FilteredListView(ListView):
             suggestions=self.suggestion_links(),
         )
         context["summary"] = self.summary(context, active)
+        context["figures_left_out"] = sum(1 for f in facets if f.get("skipped")) + (
+            1 if context["count_is_lower_bound"] else 0
+        )
+        if context["figures_left_out"] and kwargs.get("filters_valid"):
+            # Said on the page; worked out in the background for the next reader.
+            figures.refresh_later(self.request)
         shows = (
             kwargs.get("filters_valid")
             and context.get("page_obj") is not None
@@ -403,7 +417,7 @@ class FilteredListView(ListView):
 
             def count(data=data, facet=facet):
                 remaining_ms = (deadline - time.monotonic()) * 1000
-                if remaining_ms < 1:
+                if remaining_ms < 1 and not budgets_lifted():
                     return SKIPPED
                 released = self.get_filterset(data)
                 if not released.is_valid():  # cannot be: fewer filters than a valid set
@@ -415,8 +429,10 @@ class FilteredListView(ListView):
                     # Too slow with most of the budget left: it will be too slow next time.
                     return SKIPPED if remaining_ms < FACET_BUDGET_MS / 2 else TOO_SLOW
 
-            rows = cached_figures(
-                self.selection_key(data, "facet", facet.param), count, keep=lambda r: r != SKIPPED
+            rows = self.figure(
+                self.selection_key(data, "facet", facet.param),
+                count,
+                keep=lambda r: r not in (SKIPPED, TOO_SLOW),
             )
             if rows in (SKIPPED, TOO_SLOW):
                 # As Datasette does: a facet too slow to count says so; its choices stay

@@ -1107,3 +1107,23 @@ class CheckException(models.Model):
 
     def natural_key(self):
         return (self.rule, self.model, self.record, self.field)
+
+
+class SelectionFigures(models.Model):
+    """The figures one public page shows of one selection (its count, each facet's counts,
+    its decades…) at one catalogue version, worked out ahead of time without a time budget
+    and shared by every server process (processes/figures.py). Derived data: never edited,
+    never exported, rebuilt whenever the catalogue changes."""
+
+    # sha256 of what the figure describes: the list, the catalogue version, the filter
+    # values and which figure (FilteredListView.selection_key).
+    key = models.CharField(max_length=64, primary_key=True)
+    version = models.PositiveBigIntegerField(db_index=True)
+    figures = models.JSONField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "selection figures"
+
+    def __str__(self):
+        return f"figures {self.key[:12]} of catalogue version {self.version}"

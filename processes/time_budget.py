@@ -15,6 +15,7 @@ A cut-short query is always Django's ``OperationalError`` (``is_timeout`` tells 
 errors), never the driver's own exception.
 """
 
+import contextvars
 import time
 from contextlib import contextmanager
 
@@ -22,6 +23,27 @@ from django.db import OperationalError, connections
 
 # The progress handler runs every this many SQLite virtual-machine steps.
 _SQLITE_STEPS = 10_000
+
+
+# Set while figures are worked out ahead of time (processes/figures.py): no block budget.
+_lifted = contextvars.ContextVar("time_budgets_lifted", default=False)
+
+
+def budgets_lifted():
+    """Whether block budgets are lifted here: figures are being computed ahead of time, by
+    a background refresher, where exactness matters and nobody waits."""
+    return _lifted.get()
+
+
+@contextmanager
+def lifted_budgets():
+    """Run ``time_limit`` blocks inside without their budget (the page bound is the
+    middleware's and is not set outside a request)."""
+    token = _lifted.set(True)
+    try:
+        yield
+    finally:
+        _lifted.reset(token)
 
 
 class PageTooSlow(OperationalError):
@@ -119,6 +141,9 @@ def time_limit(milliseconds, using="default"):
     the tests, are the same on both databases."""
     connection = connections[using]
     connection.ensure_connection()
+    if budgets_lifted():
+        yield
+        return
     if connection.vendor == "sqlite":
         with _sqlite_deadline(connection, time.monotonic() + milliseconds / 1000):
             yield

@@ -7,7 +7,7 @@ from django.db.models import Count, Max, Min, Prefetch
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
@@ -17,7 +17,6 @@ from processes.browsing import (
     Facet,
     FilteredListView,
     and_words,
-    cached_figures,
     csv_response,
 )
 from processes.filters import (
@@ -284,23 +283,26 @@ class MemberStateListView(RolesInChosenProcessesMixin, FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if kwargs.get("filters_valid") and not self.export:
-            # Counted over every listed state (not just this page's), cached with the
-            # list's other figures until the catalogue changes.
-            key = self.selection_key(self.request.GET, "map", get_language())
-            context["world_map"] = cached_figures(key, self.world_map)
+            # Counted over every listed state (not just this page's), kept with the list's
+            # other figures until the catalogue changes; drawn in the reader's language.
+            key = self.selection_key(self.request.GET, "map counts")
+            context["world_map"] = self.world_map(dict(self.figure(key, self.map_counts)))
         return context
 
-    def world_map(self):
+    def map_counts(self):
+        """[(state id, processes it takes part in)] for the listed states that take part."""
         data = self.filterset.form.cleaned_data
         listed = self.filterset.qs.order_by()
-        counts = dict(
+        return list(
             participation_subquery(processes=data.get("process"), roles=data.get("role"))
             .filter(state__in=listed)
             .order_by()
             .values_list("state_id")
             .annotate(n=Count("process", distinct=True))
         )
-        states = listed.prefetch_related(None).only("iso3", "name")
+
+    def world_map(self, counts):
+        states = self.filterset.qs.order_by().prefetch_related(None).only("iso3", "name")
         return maps.count_map(
             "states",
             [(state, counts.get(state.pk, 0)) for state in states],
@@ -595,7 +597,7 @@ class MatrixView(FilteredListView):
         # Every participation of the selection is counted, drawn or not: exactly, and kept
         # per catalogue version like the lists' counts. Only a selection small enough to
         # draw is read into model objects.
-        self.participation_count = cached_figures(
+        self.participation_count = self.figure(
             self.selection_key(self.request.GET, "count"), self.object_list.count
         )
         too_large = self.participation_count > MATRIX_PAGE_PARTICIPATIONS

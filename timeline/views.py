@@ -7,7 +7,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
-from processes.browsing import CappedPaginator, Facet, FilteredListView, cached_figures
+from processes.browsing import CappedPaginator, Facet, FilteredListView
 from processes.models import Category, Process
 from timeline import lists
 from timeline.layout import YEAR_WIDTH, lay_out
@@ -56,7 +56,7 @@ class TimelinePaginator(CappedPaginator):
         if self.cache_parts is None:
             self.total = self.budgeted_count()
         else:
-            self.total = cached_figures(self.cache_parts, self.budgeted_count)
+            self.total = self.figure(self.cache_parts, self.budgeted_count)
         return self.total
 
     @property
@@ -98,7 +98,7 @@ class TimelineView(EventListView):
                 decades[year // 10 * 10] = decades.get(year // 10 * 10, 0) + n
             return sorted(decades.items())
 
-        return cached_figures(self.selection_key(self.request.GET, "decades"), compute)
+        return self.figure(self.selection_key(self.request.GET, "decades"), compute)
 
     def decade_links(self, page_obj, total):
         """The navigation: each decade (and the undated) with its count and its page."""
