@@ -102,6 +102,7 @@ class Server:
                 str(BIN / "gunicorn"),
                 "migration_governance.wsgi:application",
                 "--bind", f"127.0.0.1:{self.port}",
+                "--config", "python:migration_governance.gunicorn_hooks",
                 "--worker-class", "gthread",
                 "--workers", str(2 * (os.cpu_count() or 1)),
                 "--threads", "4",

@@ -52,6 +52,7 @@ fi
 # each request's id (X-Request-ID), the one the error log and the 500 page show.
 exec "$BIN/gunicorn" migration_governance.wsgi \
     --bind "$HOST:$PORT" \
+    --config python:migration_governance.gunicorn_hooks \
     --worker-class gthread \
     --workers "${WEB_CONCURRENCY:-$((2 * $(nproc)))}" \
     --threads "${GUNICORN_THREADS:-4}" \

@@ -14,7 +14,8 @@ computed ahead of time, without a budget, and read back:
   lifted, and stores every figure it needed. ``precompute`` does that for each list and
   each of its facets' values (the pages a reader opens and the first click on them):
   ``manage.py precompute_figures`` runs it, and in a server process (``start_refresher``,
-  called by the WSGI application) a background thread runs it for each new catalogue
+  called by gunicorn's workers, migration_governance/gunicorn_hooks.py) a background
+  thread runs it for each new catalogue
   version, then any page that had to leave a figure out, so that the next reader of that
   page gets it exact. Meanwhile the page says what it left out.
 """
@@ -113,11 +114,11 @@ def collecting():
         _collecting.figures = previous
 
 
-def _one_snapshot():
+def _one_snapshot(outermost):
     """The catalogue version and the figures must be read from the same state of the data:
-    PostgreSQL's default isolation gives each statement its own snapshot; SQLite's read
-    transaction is one snapshot already."""
-    if connection.vendor == "postgresql":
+    PostgreSQL's default isolation gives each statement its own snapshot (and only a new
+    transaction can ask for one); SQLite's read transaction is one snapshot already."""
+    if connection.vendor == "postgresql" and outermost:
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
@@ -133,8 +134,9 @@ def compute_page(path, query="", language=None):
     from processes.models import CatalogueVersion
 
     language = language or settings.LANGUAGE_CODE
+    outermost = not connection.in_atomic_block
     with translation.override(language), transaction.atomic(), collecting() as figures:
-        _one_snapshot()
+        _one_snapshot(outermost)
         state = CatalogueVersion.state()
         request = RequestFactory().get(path, QueryDict(query), HTTP_HOST=_host())
         request.user = AnonymousUser()
@@ -202,8 +204,8 @@ _refresher = None
 
 
 def start_refresher():
-    """Start this process's background refresher (the WSGI application does, not the tests
-    or management commands) and ask it for the current version's figures."""
+    """Start this process's background refresher (gunicorn's workers do, not the tests or
+    management commands) and ask it for the current version's figures."""
     global _refresher
     with _lock:
         if _refresher is not None or not settings.FIGURES_REFRESHER:
