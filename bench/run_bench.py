@@ -1,6 +1,6 @@
 """Benchmark the site against the database's own dump and against Datasette.
 
-    .venv/bin/python bench/run_bench.py     # SQLite and PostgreSQL, scales 1 and 1000
+    .venv/bin/python bench/run_bench.py     # SQLite and PostgreSQL, scales 1, 100 and 1000
     .venv/bin/python bench/run_bench.py --databases sqlite --scales 1 --requests 20
 
 For each database and scale it builds a database (scale 1 is the shipped catalogue; scale N
@@ -9,7 +9,9 @@ adds ``generate_synthetic --scale N``), serves the site with gunicorn (threaded 
 requests; each CSV export's rows per second and time to first byte; the server's peak memory
 while streaming the largest export; the same export's rows dumped by ``sqlite3 -csv`` or
 PostgreSQL's ``COPY … TO STDOUT``; and, for SQLite, Datasette serving the same file. It prints
-Markdown tables (paste them into BENCHMARKS.md) and writes bench/results.json.
+Markdown tables, rewrites the generated section of BENCHMARKS.md (between its
+``bench:start`` and ``bench:end`` marks) with them and with which of issue 16's goals this
+run met, and writes bench/results.json.
 Only 127.0.0.1 is ever contacted.
 """
 
@@ -58,7 +60,7 @@ def prepare(database, scale, env, reuse):
         path = WORK / f"catalogue-{scale}.sqlite3"
         if reuse and path.exists():
             manage(env, "migrate", "--noinput", "-v0")  # a kept database gets new migrations
-            return
+            return None
         path.unlink(missing_ok=True)
     else:
         name = f"mgbench_{scale}"
@@ -74,7 +76,7 @@ def prepare(database, scale, env, reuse):
         ).stdout.strip()
         if reuse and exists:
             manage(env, "migrate", "--noinput", "-v0")
-            return
+            return None
         subprocess.run(
             ["psql", f"{PG_SERVER}/postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True
         )
@@ -86,9 +88,10 @@ def prepare(database, scale, env, reuse):
     if scale > 1:
         started = time.monotonic()
         manage(env, "generate_synthetic", "--scale", str(scale))
-        print(
-            f"  generate_synthetic --scale {scale}: {time.monotonic() - started:.0f}s", flush=True
-        )
+        seconds = time.monotonic() - started
+        print(f"  generate_synthetic --scale {scale}: {seconds:.0f}s", flush=True)
+        return seconds
+    return None
 
 
 class Server:
@@ -160,22 +163,35 @@ def latency(port, path, requests):
     return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], left_out
 
 
-def download(port, path, header=True):
+def download(port, path, header=True, give_up_after=None):
     """Rows per second, first-byte time (ms) and row count of a streamed CSV (or, with
-    ``header=False``, of NDJSON: a line per row, no header)."""
+    ``header=False``, of NDJSON: a line per row, no header). With ``give_up_after``
+    (seconds), a stream still running then is measured on the rows it gave so far and
+    marked ``cut``."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     started = time.perf_counter()
     connection.request("GET", path)
     response = connection.getresponse()
     first_byte = None
     lines = 0
+    cut = False
     while chunk := response.read1(1 << 16):
         if first_byte is None:
             first_byte = (time.perf_counter() - started) * 1000
         lines += chunk.count(b"\n")
+        if give_up_after and time.perf_counter() - started > give_up_after:
+            cut = True
+            break
     elapsed = time.perf_counter() - started
+    connection.close()
     rows = max(lines - 1, 0) if header else lines
-    return {"rows": rows, "rows_per_s": rows / elapsed, "first_byte_ms": first_byte, "s": elapsed}
+    return {
+        "rows": rows,
+        "rows_per_s": rows / elapsed,
+        "first_byte_ms": first_byte,
+        "s": elapsed,
+        "cut": cut,
+    }
 
 
 def peak_memory_while(server, action):
@@ -245,13 +261,20 @@ def native_dump(database, scale, env):
     return {"rows": rows, "rows_per_s": rows / elapsed, "s": elapsed}
 
 
-def datasette(scale, requests):
-    """Datasette on the same SQLite file: a filtered table page and the streamed CSV."""
+def datasette(scale, requests, env):
+    """Datasette on a copy of the same SQLite file: a filtered table page, the raw table's
+    streamed CSV, and the streamed CSV of a view running our export's own joined SQL (the
+    same columns), which is what our export does."""
     executable = BIN / "datasette"
     if not executable.exists():
         return None
     port = free_port()
-    path = WORK / f"catalogue-{scale}.sqlite3"
+    path = WORK / f"datasette-{scale}.sqlite3"
+    shutil.copyfile(WORK / f"catalogue-{scale}.sqlite3", path)
+    subprocess.run(
+        ["sqlite3", str(path), f"CREATE VIEW participations_export AS {export_sql(env)}"],
+        check=True,
+    )
     process = subprocess.Popen(
         [str(executable), "serve", str(path), "-p", str(port), "--setting", "sql_time_limit_ms",
          "60000", "--setting", "max_csv_mb", "0"],
@@ -264,10 +287,14 @@ def datasette(scale, requests):
         table = f"/{database}/processes_participation"
         page = latency(port, f"{table}?role=chair", requests)
         stream = download(port, f"{table}.csv?_stream=on&_size=max")
-        return {"filtered_page_ms": page, "csv": stream}
+        view = download(
+            port, f"/{database}/participations_export.csv?_stream=on&_size=max", give_up_after=120
+        )
+        return {"filtered_page_ms": page, "csv": stream, "view_csv": view}
     finally:
         process.terminate()
         process.wait(timeout=30)
+        path.unlink(missing_ok=True)
 
 
 def pages(scale):
@@ -353,7 +380,7 @@ def run(database, scale, requests, reuse, only=()):
     }
     env.pop("DJANGO_DEBUG", None)
     print(f"== {database}, scale {scale}", flush=True)
-    prepare(database, scale, env, reuse)
+    generated_s = prepare(database, scale, env, reuse)
     # The figures every list shows, worked out ahead of time as a server process does in
     # the background for each catalogue version (processes/figures.py); timed.
     started = time.monotonic()
@@ -366,6 +393,7 @@ def run(database, scale, requests, reuse, only=()):
         "database": database,
         "scale": scale,
         "precompute_s": precompute_s,
+        "generate_synthetic_s": generated_s,
         "pages": {},
         "exports": {},
     }
@@ -392,6 +420,12 @@ def run(database, scale, requests, reuse, only=()):
                 stats = download(server.port, path)
             result["exports"][name] = stats
             print(f"  {path}: {stats['rows']} rows, {stats['rows_per_s']:.0f} rows/s", flush=True)
+        # The matrix's wide CSV, unfiltered: first byte and the worker's peak memory.
+        matrix, matrix_peak = peak_memory_while(
+            server, lambda: download(server.port, "/matrix/export.csv")
+        )
+        result["matrix_csv"] = {**matrix, "peak_worker_mb": matrix_peak}
+        print(f"  /matrix/export.csv: {result['matrix_csv']['first_byte_ms']:.0f} ms", flush=True)
         # The whole list as NDJSON from the API (issue 17: at least half the CSV's rows/s).
         result["ndjson"] = {}
         for name in EXPORTS:
@@ -413,7 +447,7 @@ def run(database, scale, requests, reuse, only=()):
     result["native"] = native_dump(database, scale, env)
     print(f"  native dump: {result['native']['rows_per_s']:.0f} rows/s", flush=True)
     if database == "sqlite":
-        result["datasette"] = datasette(scale, requests)
+        result["datasette"] = datasette(scale, requests, env)
     return result
 
 
@@ -468,29 +502,188 @@ def markdown(results):
             f"{ours['peak_worker_mb'] - r['subset_peak_worker_mb']:.1f} MB).\n"
         )
         lines.append("| ratio | value |\n|---|---:|")
+        goal = "0.8" if r["database"] == "sqlite" else "1.0"
         lines.append(
-            f"| our participations export ÷ native dump ({native['rows_per_s']:.0f} rows/s) | "
-            f"{ours['rows_per_s'] / native['rows_per_s']:.2f} |"
+            f"| our participations export ÷ native dump ({native['rows_per_s']:.0f} rows/s; "
+            f"goal ≥ {goal}) | {ours['rows_per_s'] / native['rows_per_s']:.2f} |"
         )
         if r.get("datasette"):
             ds = r["datasette"]
             ours_page = r["pages"]["/participations/ 1 filter"][0]
             lines.append(
-                f"| our export ÷ Datasette CSV stream ({ds['csv']['rows_per_s']:.0f} rows/s) | "
+                f"| our export ÷ Datasette streaming the raw table "
+                f"({ds['csv']['rows_per_s']:.0f} rows/s) | "
                 f"{ours['rows_per_s'] / ds['csv']['rows_per_s']:.1f} |"
             )
+            if ds.get("view_csv"):
+                view = ds["view_csv"]
+                cut = " (stopped after 120 s)" if view.get("cut") else ""
+                lines.append(
+                    f"| our export ÷ Datasette streaming a view of our export's SQL "
+                    f"({view['rows_per_s']:.0f} rows/s, {view['rows']} rows{cut}; goal ≥ 3) | "
+                    f"{ours['rows_per_s'] / view['rows_per_s']:.1f} |"
+                )
             theirs = ds["filtered_page_ms"][0]
             lines.append(
                 f"| our filtered page ÷ Datasette's filtered table page ({theirs:.1f} ms) | "
                 f"{ours_page / theirs:.2f} |"
             )
+    lines += growth(results)
     return "\n".join(lines)
+
+
+LIST_PAGES = ("processes", "states", "organizations", "participations", "events", "documents")
+
+
+def goals(results):
+    """Issue 16's goals, each met or not, read from this run's figures alone."""
+    rows = []
+
+    def add(goal, database, measured, met):
+        rows.append(f"| {goal} | {database} | {measured} | {'met' if met else '**not met**'} |")
+
+    for r in results:
+        if r["scale"] != max(x["scale"] for x in results) or "exports" not in r:
+            continue
+        db = r["database"]
+        lists = {
+            k: v
+            for k, v in r["pages"].items()
+            if k.split(" ")[0].strip("/") in LIST_PAGES and not k.startswith("/api/")
+        }
+        worst50 = max(v[0] for v in lists.values())
+        worst95 = max(v[1] for v in lists.values())
+        left = sum(v[2] for v in lists.values())
+        add(
+            "1. every list: exact count and facets, p50 ≤ 50 ms, p95 ≤ 150 ms",
+            db,
+            f"slowest p50 {worst50:.0f} ms, p95 {worst95:.0f} ms; {left} figures left out",
+            worst50 <= 50 and worst95 <= 150 and left == 0,
+        )
+        ours = r["exports"]["participations"]
+        ratio = ours["rows_per_s"] / r["native"]["rows_per_s"]
+        target = 0.8 if db == "sqlite" else 1.0
+        first = max(e["first_byte_ms"] for e in r["exports"].values())
+        flat = ours["peak_worker_mb"] - r["subset_peak_worker_mb"] < 20
+        add(
+            f"2. exports ≥ {target}× the native dump, first byte ≤ 50 ms, memory flat",
+            db,
+            f"{ratio:.2f}×; slowest first byte {first:.0f} ms; growth "
+            f"{ours['peak_worker_mb'] - r['subset_peak_worker_mb']:.0f} MB",
+            ratio >= target and first <= 50 and flat,
+        )
+        view = (r.get("datasette") or {}).get("view_csv")
+        if view:
+            times = ours["rows_per_s"] / view["rows_per_s"]
+            add("2. exports ≥ 3× Datasette streaming the same SQL", db, f"{times:.1f}×", times >= 3)
+        matrix = r.get("matrix_csv")
+        if matrix:
+            add(
+                "3. matrix CSV: first byte ≤ 1 s, memory < 150 MB",
+                db,
+                f"{matrix['first_byte_ms']:.0f} ms, {matrix['peak_worker_mb']:.0f} MB",
+                matrix["first_byte_ms"] <= 1000 and matrix["peak_worker_mb"] < 150,
+            )
+        m50 = max(r["pages"]["/matrix/"][0], r["pages"]["/matrix/ filtered"][0])
+        add("3. matrix page p50 ≤ 100 ms", db, f"{m50:.0f} ms", m50 <= 100)
+        timeline = r["pages"]["/timeline/"]
+        add(
+            "4. /timeline/ unfiltered whole page ≤ 1 s",
+            db,
+            f"p50 {timeline[0]:.0f} ms, p95 {timeline[1]:.0f} ms",
+            timeline[1] <= 1000,
+        )
+        during, idle = r["page_during_export_ms"], r["page_idle_ms"]
+        add(
+            "5. a page while an export streams: p50 ≤ 1.5× idle, with its facets",
+            db,
+            f"{during[0] / idle[0]:.2f}×; {during[2]} figures left out",
+            during[0] <= 1.5 * idle[0] and during[2] == 0,
+        )
+        if r.get("generate_synthetic_s") and db == "sqlite":
+            add(
+                f"7. generate_synthetic --scale {r['scale']} ≤ 120 s",
+                db,
+                f"{r['generate_synthetic_s']:.0f} s",
+                r["generate_synthetic_s"] <= 120,
+            )
+    for database in dict.fromkeys(r["database"] for r in results):
+        runs = sorted((r for r in results if r["database"] == database), key=lambda r: r["scale"])
+        if len(runs) < 2:
+            continue
+        worst = max(
+            (runs[-1]["pages"][k][0] / runs[0]["pages"][k][0], k)
+            for k in runs[0]["pages"]
+            if k in runs[-1]["pages"]
+        )
+        add(
+            f"6. growth from scale {runs[0]['scale']} to {runs[-1]['scale']} ≤ 3×",
+            database,
+            f"largest {worst[0]:.1f}× ({worst[1]})",
+            worst[0] <= 3,
+        )
+    if not rows:
+        return ""
+    return "| goal | database | measured | |\n|---|---|---|---|\n" + "\n".join(rows)
+
+
+def load_average():
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def write_benchmarks(results, started_load, ended_load, command):
+    """Replace the generated section of BENCHMARKS.md with this run's tables."""
+    path = PROJECT / "BENCHMARKS.md"
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    text = path.read_text(encoding="utf-8")
+    section = (
+        f"{start}\n## The latest `make bench` (generated)\n\n"
+        f"Written by `{command}` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
+        f"{os.cpu_count()} CPUs, load average {started_load} at the start and {ended_load} "
+        f"at the end. Medians of {results[0].get('requests', '?')} requests after one "
+        f"warm-up request.\n\n### Goals of issue 16\n\n{goals(results)}\n"
+        f"{markdown(results)}\n{end}"
+    )
+    if start in text and end in text:
+        text = text[: text.index(start)] + section + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def growth(results):
+    """Goal 6: each page's median at every scale measured, and its growth from the
+    smallest scale to the largest (goal: at most 3x)."""
+    lines = []
+    for database in dict.fromkeys(r["database"] for r in results):
+        runs = sorted((r for r in results if r["database"] == database), key=lambda r: r["scale"])
+        if len(runs) < 2:
+            continue
+        scales = [r["scale"] for r in runs]
+        lines.append(
+            f"\n### {database}: growth of each page's median, scale {scales[0]} to {scales[-1]}\n"
+        )
+        lines.append(
+            "| page | "
+            + " | ".join(f"scale {s} ms" for s in scales)
+            + " | growth |\n|---|"
+            + "---:|" * (len(scales) + 1)
+        )
+        for label in runs[0]["pages"]:
+            medians = [r["pages"].get(label, (None,))[0] for r in runs]
+            if None in medians:
+                continue
+            ratio = medians[-1] / medians[0]
+            mark = " **over 3x**" if ratio > 3 else ""
+            cells = " | ".join(f"{m:.1f}" for m in medians)
+            lines.append(f"| {label} | {cells} | {ratio:.1f}{mark} |")
+    return lines
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--databases", default="sqlite,postgres")
-    parser.add_argument("--scales", default="1,1000")
+    parser.add_argument("--scales", default="1,100,1000")
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--reuse", action="store_true", help="keep databases built before")
     parser.add_argument(
@@ -499,18 +692,28 @@ def main():
         help="comma-separated words: measure only the pages whose label holds one "
         "(e.g. --only search,suggest); no exports, native dumps or Datasette",
     )
+    parser.add_argument(
+        "--no-write", action="store_true", help="print the tables; leave BENCHMARKS.md alone"
+    )
     args = parser.parse_args()
     only = tuple(word for word in args.only.split(",") if word)
     WORK.mkdir(parents=True, exist_ok=True)
     if not shutil.which("gunicorn", path=str(BIN)):
         sys.exit("gunicorn is not installed: pip install -e '.[bench]'")
+    started_load = load_average()
     results = [
         run(database, int(scale), args.requests, args.reuse, only)
         for database in args.databases.split(",")
         for scale in args.scales.split(",")
     ]
+    for r in results:
+        r["requests"] = args.requests
     (PROJECT / "bench" / "results.json").write_text(json.dumps(results, indent=2))
     print(markdown(results))
+    if not only and not args.no_write:
+        command = "bench/run_bench.py " + " ".join(sys.argv[1:])
+        write_benchmarks(results, started_load, load_average(), command.strip())
+        print("\nBENCHMARKS.md: the generated section is rewritten.")
 
 
 if __name__ == "__main__":

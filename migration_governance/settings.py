@@ -111,6 +111,8 @@ EXPORT_MIN_ROWS_PER_SECOND = int(os.environ.get("DJANGO_EXPORT_MIN_ROWS_PER_SECO
 # thread, for every catalogue version and for pages that had to leave one out
 # (processes/figures.py). 0 leaves it to `manage.py precompute_figures`.
 FIGURES_REFRESHER = env_bool("DJANGO_FIGURES_REFRESHER", default=True)
+# At most one catalogue version's figures are worked out this often, across processes.
+FIGURES_MIN_INTERVAL_SECONDS = float(os.environ.get("DJANGO_FIGURES_MIN_INTERVAL_SECONDS", "60"))
 
 # Public reads may be kept by browsers and shared caches (proxies, CDNs) this many seconds,
 # then served stale for up to STALE_WHILE_REVALIDATE more while the cache revalidates;

@@ -24,6 +24,7 @@ import hashlib
 import logging
 import queue
 import threading
+import time
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -33,7 +34,7 @@ from django.db import IntegrityError, close_old_connections, connection, transac
 from django.http import QueryDict
 from django.test.client import RequestFactory
 from django.urls import resolve
-from django.utils import translation
+from django.utils import timezone, translation
 
 from processes.time_budget import lifted_budgets
 
@@ -236,10 +237,31 @@ def _ask(job):
     _jobs.put(job)
 
 
-def run_job(job):
-    """Do one of the refresher's jobs: a new version's figures (if no other process has
-    claimed them), or one page's."""
+def seconds_until_next_precompute():
+    """How long until another version may be worked out: at most one every
+    FIGURES_MIN_INTERVAL_SECONDS across all processes, so that a curator saving edit after
+    edit does not keep the server counting (pages count what they need meanwhile)."""
+    from processes.models import SelectionFigures
+
+    latest = (
+        SelectionFigures.objects.filter(key__startswith="claim:")
+        .order_by("-computed_at")
+        .values_list("computed_at", flat=True)
+        .first()
+    )
+    if latest is None:
+        return 0
+    passed = (timezone.now() - latest).total_seconds()
+    return max(0.0, settings.FIGURES_MIN_INTERVAL_SECONDS - passed)
+
+
+def run_job(job, wait=time.sleep):
+    """Do one of the refresher's jobs: the current version's figures (if no other process
+    has claimed them, and no sooner than the interval allows), or one page's."""
     if job[0] == "version":
+        pause = seconds_until_next_precompute()
+        if pause:
+            wait(pause)  # the refresher's own thread: no reader waits
         if claim_current_version():
             precompute()
     else:

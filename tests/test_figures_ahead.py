@@ -128,20 +128,26 @@ def test_a_change_to_the_catalogue_is_counted_at_once(client, catalogue):
 
 
 def test_one_process_works_out_a_version_and_only_the_figures_of_that_version_are_kept(
-    catalogue,
+    catalogue, settings
 ):
-    figures.run_job(("version",))
+    settings.FIGURES_MIN_INTERVAL_SECONDS = 60
+    waits = []
+    figures.run_job(("version",), wait=waits.append)
+    assert waits == []  # nothing worked out before: no wait
     stored = SelectionFigures.objects.count()
     assert stored > len(figures.PRECOMPUTED_PAGES)
     # Another server process asked for the same version: claimed already, nothing redone.
     SelectionFigures.objects.exclude(key__startswith="claim:").delete()
-    figures.run_job(("version",))
+    figures.run_job(("version",), wait=waits.append)
     assert not SelectionFigures.objects.exclude(key__startswith="claim:").exists()
-    # The next version's figures replace the last version's.
+    # A curator's next change: its version is worked out once the interval has passed
+    # (the refresher's thread waits, not a reader), and replaces the last version's.
     make_process(name="A process that makes a new catalogue version")
-    figures.run_job(("version",))
+    figures.run_job(("version",), wait=waits.append)
+    assert len(waits) == 2 and 55 < waits[-1] <= 60
     versions = set(SelectionFigures.objects.values_list("version", flat=True))
     assert len(versions) == 1
+    assert SelectionFigures.objects.exclude(key__startswith="claim:").exists()
 
 
 def test_the_refresher_takes_each_page_once_and_only_in_a_server_process(monkeypatch):
