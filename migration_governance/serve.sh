@@ -47,6 +47,10 @@ fi
 # with the process that accepted it, so more, smaller processes spread busy pages over the
 # cores and no client waits behind a long queue in one process. Measured with the load
 # test (BENCHMARKS.md): 2 x 8 let one of two curators starve (6 saves in 60 s); 4 x 4 did not.
+# A process takes at most GUNICORN_WORKER_CONNECTIONS connections at once (16, four per
+# thread): the process quickest to accept would otherwise gather most kept-alive clients
+# (one served 52 % of a load test's requests), and the clients pinned to it would wait.
+# Connections past every process's limit wait in the listen queue, none is refused.
 # A graceful restart (kill -HUP on the master, a deploy) lets old workers finish what they
 # serve, exports included, for GUNICORN_GRACEFUL_TIMEOUT seconds. The access log names
 # each request's id (X-Request-ID), the one the error log and the 500 page show.
@@ -56,10 +60,11 @@ exec "$BIN/gunicorn" migration_governance.wsgi \
     --worker-class gthread \
     --workers "${WEB_CONCURRENCY:-$((2 * $(nproc)))}" \
     --threads "${GUNICORN_THREADS:-4}" \
+    --worker-connections "${GUNICORN_WORKER_CONNECTIONS:-16}" \
     --timeout 60 \
     --graceful-timeout "${GUNICORN_GRACEFUL_TIMEOUT:-120}" \
     --max-requests 5000 \
     --max-requests-jitter 500 \
     --access-logfile - \
-    --access-logformat '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" request=%({x-request-id}o)s' \
+    --access-logformat '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" request=%({x-request-id}o)s worker=%(p)s' \
     --error-logfile -

@@ -459,6 +459,14 @@ class CitationInline(RelationInline):
     verbose_name = "citation"
     verbose_name_plural = "citations"
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "citation":
+            # Each row's picker names its citation by its source: read with it, not after.
+            kwargs["queryset"] = db_field.related_model._default_manager.select_related(
+                "source"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 # The last fieldset of every record with a publishing workflow.
 PUBLISHING_FIELDSET = ("Publishing", {"fields": ["publication", "last_verified_on", "verified_by"]})
