@@ -109,6 +109,7 @@ class Server:
                 "--worker-class", "gthread",
                 "--workers", str(2 * (os.cpu_count() or 1)),
                 "--threads", "4",
+                "--worker-connections", "16",
                 "--timeout", "300",
                 "--log-level", "warning",
             ],
