@@ -462,9 +462,7 @@ class CitationInline(RelationInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "citation":
             # Each row's picker names its citation by its source: read with it, not after.
-            kwargs["queryset"] = db_field.related_model._default_manager.select_related(
-                "source"
-            )
+            kwargs["queryset"] = db_field.related_model._default_manager.select_related("source")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
