@@ -382,13 +382,14 @@ def run(database, scale, requests, reuse, only=()):
     env.pop("DJANGO_DEBUG", None)
     print(f"== {database}, scale {scale}", flush=True)
     generated_s = prepare(database, scale, env, reuse)
+    # As `make serve` does; first, since working out the figures renders the pages.
+    manage(env, "collectstatic", "--noinput", "-v0")
     # The figures every list shows, worked out ahead of time as a server process does in
     # the background for each catalogue version (processes/figures.py); timed.
     started = time.monotonic()
     manage(env, "precompute_figures", "-v0")
     precompute_s = time.monotonic() - started
     print(f"  precompute_figures: {precompute_s:.1f}s", flush=True)
-    manage(env, "collectstatic", "--noinput", "-v0")  # as `make serve` does
     server = Server(env)
     result = {
         "database": database,
