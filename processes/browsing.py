@@ -105,7 +105,11 @@ class Facet:
         """(value, label, count) rows for the filtered ``listed`` queryset, largest first."""
         paths = [self.path, self.label_path or self.path]
         if self.through is None:
-            rows = listed.values_list(*paths).annotate(n=Count("pk", distinct=self.distinct))
+            # A filter across a many-to-many (two process regions) can meet a record once
+            # per value it matches: its DISTINCT does not survive the GROUP BY, so count
+            # each record once here.
+            distinct = self.distinct or listed.query.distinct
+            rows = listed.values_list(*paths).annotate(n=Count("pk", distinct=distinct))
         else:
             related, link = self.through()
             rows = (
@@ -129,6 +133,8 @@ class CappedPaginator(Paginator):
     # the list's way of reading a figure (FilteredListView.figure).
     cache_parts = None
     figure = staticmethod(cached_figures)
+    # Set by a list with a summary: the selection's count from it, or None.
+    summarised = staticmethod(lambda: None)
 
     @cached_property
     def count(self):
@@ -144,7 +150,11 @@ class CappedPaginator(Paginator):
         return limit if self.total is None else min(self.total, limit)
 
     def budgeted_count(self):
-        """The full count, or None if it would take longer than COUNT_BUDGET_MS."""
+        """The full count (summed from the list's summary where it holds the selection),
+        or None if counting would take longer than COUNT_BUDGET_MS."""
+        summarised = self.summarised()
+        if summarised is not None:
+            return summarised
         try:
             with time_limit(COUNT_BUDGET_MS):
                 return super().count
@@ -173,6 +183,8 @@ class FilteredListView(ListView):
 
     filterset_class = None
     facets = ()
+    # A figures.Summary: the count and facets of any selection of its filters, from memory.
+    counted_by = None
     csv_columns = ()
     export = False
     paginator_class = CappedPaginator
@@ -292,7 +304,29 @@ class FilteredListView(ListView):
         if isinstance(paginator, CappedPaginator):
             paginator.cache_parts = self.selection_key(self.request.GET, "count")
             paginator.figure = self.figure
+            paginator.summarised = self.from_summary
         return paginator
+
+    @cached_property
+    def summary_rows(self):
+        return figures.summary_rows(type(self).__name__, self.catalogue_version)
+
+    def from_summary(self, facet=None):
+        """The selection's count, or facet ``facet``'s counts, summed from the list's
+        summary (figures.Summary); None where it cannot answer: no summary declared or
+        worked out yet for this version, or a filter in use that it does not hold."""
+        summary = self.counted_by
+        form = self.filterset.form
+        if summary is None or not hasattr(form, "cleaned_data"):
+            return None
+        if facet is not None and facet not in summary.columns and facet not in summary.sets:
+            return None
+        chosen = summary.selection(form.cleaned_data, leave_out=facet)
+        if chosen is None or self.summary_rows is None:
+            return None
+        if facet is None:
+            return summary.count(self.summary_rows, chosen)
+        return summary.facet(self.summary_rows, chosen, facet)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -416,6 +450,9 @@ class FilteredListView(ListView):
             data.pop("page", None)
 
             def count(data=data, facet=facet):
+                summarised = self.from_summary(facet=facet.param)
+                if summarised is not None:
+                    return summarised
                 remaining_ms = (deadline - time.monotonic()) * 1000
                 if remaining_ms < 1 and not budgets_lifted():
                     return SKIPPED

@@ -26,11 +26,13 @@ import queue
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import QueryDict
 from django.test.client import RequestFactory
 from django.urls import resolve
@@ -169,6 +171,7 @@ def store(version, key, figures):
 def precompute(report=None):
     """Every list's figures, unfiltered and for each value of each of its facets, stored
     for the current catalogue version. ``report(path, query)`` is told of each page."""
+    store_summaries()  # first: the pages below then count from them
     for path in PRECOMPUTED_PAGES:
         context = compute_page(path)
         if report:
@@ -180,6 +183,153 @@ def precompute(report=None):
                 compute_page(path, query.urlencode())
                 if report:
                     report(path, query.urlencode())
+
+
+# --- summaries: any selection of a list's categorical filters, counted in memory ----------
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A list's published rows counted by its categorical filters, kept per catalogue
+    version: the count and every facet of any selection of those filters are then summed
+    from a few thousand rows in memory instead of counted over every matching record (at
+    scale 1000, /participations/ with three filters counts 600,000 joined rows per facet).
+
+    ``columns`` maps a filter parameter to the path of the row's one value for it;
+    ``sets`` maps a filter parameter whose rows hold several values (a participation's
+    process has several regions) to that path and the values it can hold. A selection that
+    uses any other filter (a name, a year) is counted from the records as before."""
+
+    columns: dict
+    sets: dict = field(default_factory=dict)
+
+    def build(self, queryset):
+        """The summary rows of ``queryset``: each column's value, then one true/false per
+        value of each set, then how many records have them."""
+        model = queryset.model
+        flags = {
+            f"summary_{index}_{position}": Exists(
+                model.objects.filter(pk=OuterRef("pk"), **{path: value})
+            )
+            for index, (path, values) in enumerate(self.sets.values())
+            for position, value in enumerate(values)
+        }
+        rows = (
+            queryset.order_by()
+            .annotate(**flags)
+            .values_list(*self.columns.values(), *flags)
+            .annotate(n=Count("pk"))
+        )
+        return [list(row) for row in rows]
+
+    def selection(self, cleaned_data, leave_out=None):
+        """The chosen values of each summarised filter ({parameter: set}), or None if a
+        filter the summary does not hold is in use. ``leave_out``: a facet's own filter."""
+        chosen = {}
+        for name, value in cleaned_data.items():
+            if name in ("sort", leave_out) or _unused(value):
+                continue
+            if name not in self.columns and name not in self.sets:
+                return None
+            chosen[name] = (
+                {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
+            )
+        return chosen
+
+    def _matching(self, rows, chosen):
+        columns = list(self.columns)
+        offset = len(columns)
+        tests = []
+        for name, values in chosen.items():
+            if name in self.columns:
+                tests.append((columns.index(name), values, None))
+            else:
+                tests.append((None, values, self._set_positions(name, offset)))
+        for row in rows:
+            if all(
+                row[index] in values
+                if index is not None
+                else any(row[positions[v]] for v in values if v in positions)
+                for index, values, positions in tests
+            ):
+                yield row
+
+    def _set_positions(self, name, offset):
+        """{value: index in a row} of set ``name``'s flags."""
+        for other, (_path, values) in self.sets.items():
+            if other == name:
+                return {str(v): offset + i for i, v in enumerate(values)}
+            offset += len(values)
+        raise KeyError(name)
+
+    def count(self, rows, chosen):
+        """How many records the selection ``chosen`` holds."""
+        return sum(row[-1] for row in self._matching(rows, chosen))
+
+    def facet(self, rows, chosen, param):
+        """(value, label, count) of facet ``param`` for the selection ``chosen`` (the
+        facet's own filter left out), largest first, as Facet.counts gives them."""
+        totals = {}
+        if param in self.columns:
+            index = list(self.columns).index(param)
+            for row in self._matching(rows, chosen):
+                if row[index] not in (None, ""):
+                    totals[row[index]] = totals.get(row[index], 0) + row[-1]
+        else:
+            positions = self._set_positions(param, len(self.columns))
+            for row in self._matching(rows, chosen):
+                for value, position in positions.items():
+                    if row[position]:
+                        totals[value] = totals.get(value, 0) + row[-1]
+        return sorted(
+            ((value, value, n) for value, n in totals.items() if n),
+            key=lambda item: (-item[2], str(item[0])),
+        )
+
+
+def _unused(value):
+    """Whether a filter's cleaned value chooses nothing (a name picker left empty cleans
+    to an empty QuerySet, which is not worth a query to tell)."""
+    if isinstance(value, QuerySet):
+        return value.query.is_empty()
+    return value is None or value == "" or (isinstance(value, list | tuple) and not value)
+
+
+def summary_key(view_name, version):
+    """What a list's summary for catalogue version ``version`` is stored under."""
+    return figures_key((view_name, version, "summary"))
+
+
+def summary_rows(view_name, version):
+    """The list's summary rows for this version: from this process's cache or the shared
+    rows; None until the refresher (or ``precompute_figures``) has worked them out."""
+    key = summary_key(view_name, version)
+    kept = cache.get(key)
+    if kept is not None:
+        return kept[0]
+    stored = stored_figures(key)
+    rows = stored.get("rows") if isinstance(stored, dict) else None
+    if rows is not None:
+        cache.set(key, (rows,), FIGURES_CACHE_SECONDS)
+    return rows
+
+
+def store_summaries():
+    """Work out, for the current catalogue version, the summary of every list that
+    declares one."""
+    from processes.models import CatalogueVersion
+
+    for path in PRECOMPUTED_PAGES:
+        view_class = getattr(resolve(path).func, "view_class", None)
+        summary = getattr(view_class, "counted_by", None)
+        if summary is None:
+            continue
+        outermost = not connection.in_atomic_block
+        with transaction.atomic():
+            _one_snapshot(outermost)  # the rows and the version they are stored under
+            version = CatalogueVersion.state()[0]
+            rows = summary.build(view_class().get_base_queryset())
+        store(version, summary_key(view_class.__name__, version), {"rows": rows})
 
 
 def claim_current_version():

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from processes import datapackage, lists, maps, search
+from processes import datapackage, figures, lists, maps, search
 from processes.browsing import (
     Facet,
     FilteredListView,
@@ -491,6 +491,16 @@ class ParticipationListView(FilteredListView):
             "process_region", _("Process region"), "process__regions__name", dict(UNRegion.choices)
         ),
         Facet("state_region", _("State region"), "state__region", dict(UNRegion.choices)),
+    )
+    # About 4,600 rows at scale 1000 stand for its 600,000 participations.
+    counted_by = figures.Summary(
+        columns={
+            "role": "role",
+            "category": "process__category",
+            "scope": "process__scope",
+            "state_region": "state__region",
+        },
+        sets={"process_region": ("process__regions__name", UNRegion.values)},
     )
 
 
