@@ -591,6 +591,9 @@ class Process(CitedNames, Publishable):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "processes"
+        # The list's order (name, then the primary key for ties): its first page is read
+        # off the index instead of sorting 30,000 processes at scale 1000.
+        indexes = [models.Index(fields=["name", "id"], name="process_list_order")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(year_ended__isnull=True)
@@ -855,6 +858,9 @@ class Participation(Publishable):
                 fields=["role", "process", "state", "organization", "id"],
                 name="participation_role_order",
             ),
+            # The API pages by primary key: one role's participations in that order, so a
+            # filtered page reads 50 rows off the index instead of sorting every match.
+            models.Index(fields=["role", "id"], name="participation_role_pk"),
             models.Index(fields=["state", "role"], name="participation_state_role"),
             models.Index(fields=["organization", "role"], name="participation_org_role"),
         ]
