@@ -24,7 +24,15 @@ from processes.filters import (
     OverlapFilter,
     participation_subquery,
 )
-from processes.matrix import LEGEND, Matrix, StreamedMatrix, build_matrix, holding_on, overlap
+from processes.matrix import (
+    LEGEND,
+    Matrix,
+    StreamedMatrix,
+    build_matrix,
+    drawn_participations,
+    holding_on,
+    overlap,
+)
 from processes.models import (
     Category,
     MemberState,
@@ -611,7 +619,10 @@ class MatrixView(FilteredListView):
             self.selection_key(self.request.GET, "count"), self.object_list.count
         )
         too_large = self.participation_count > MATRIX_PAGE_PARTICIPATIONS
-        self.object_list = [] if too_large else list(self.object_list)
+        by = self.filterset.form.cleaned_data.get("rows") if self.filterset.is_valid() else ""
+        self.object_list = (
+            [] if too_large else drawn_participations(self.object_list, by=by or "states")
+        )
         context = super().get_context_data(**kwargs)
         matrix = Matrix([], [], {}) if too_large else self.get_matrix()
         matrix = matrix.first_columns(MATRIX_PAGE_COLUMNS)

@@ -53,8 +53,9 @@ PAGES = {
     "/timeline/": 5,
     "/timeline/?kind=workshop&year_from=2000": 5,
     # The catalogue's version and the selection's count (kept per version afterwards),
-    # the participations drawn, the sub-regions the filter offers.
-    "/matrix/": 5,
+    # the participations drawn, then their processes and participants once each
+    # (matrix.drawn_participations), the sub-regions the filter offers.
+    "/matrix/": 7,
     "/matrix/?rows=organizations&state_region=Europe&as_of=2010-01-01": 5,
     "/matrix/overlap/?process=budapest-process&process=igc": 4,
     "/processes/export.csv?region=Europe": 2,
