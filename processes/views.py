@@ -357,7 +357,7 @@ class MemberStateDetailView(FirstRowsMixin, DetailView):
             MemberState.objects.published().prefetch_related(
                 "aliases",
                 first_rows("participations", participations),
-                first_rows("events", Event.objects.published().for_list()),
+                first_rows("events", Event.objects.published().for_mention()),
             ),
             iso3=self.kwargs["iso3"].upper(),
         )
@@ -418,8 +418,8 @@ class OrganizationDetailView(FirstRowsMixin, DetailView):
                 "children",
                 "citations__source",
                 first_rows("participations", participations),
-                first_rows("events", Event.objects.published().for_list()),
-                first_rows("documents", Document.objects.published().for_list()),
+                first_rows("events", Event.objects.published().for_mention()),
+                first_rows("documents", Document.objects.published().for_mention()),
             )
         )
 

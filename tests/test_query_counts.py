@@ -37,9 +37,11 @@ PAGES = {
     "/states/": 11,
     "/states/?region=Europe&process=budapest-process": 16,
     # The map: the states of its region; the catalogue's version, for the citation to copy.
-    "/states/hun/": 14,
+    # The events held there are named by date, title and city: nothing more is read.
+    "/states/hun/": 9,
     "/organizations/": 6,
-    "/organizations/iom/": 19,
+    # Its events and documents are named by date and title: nothing more is read of them.
+    "/organizations/iom/": 11,
     "/participations/?process=budapest-process": 15,
     "/events/": 11,
     "/events/2017-04-idm-workshop-new-york/": 10,

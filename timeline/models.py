@@ -91,6 +91,12 @@ class DocumentQuerySet(PublicQuerySet):
             "citations__source",
         )
 
+    def for_mention(self):
+        """What a line naming the document on another record's page reads (its date and
+        title), without the related records its list shows: a state's or organization's
+        page names up to 100 of them."""
+        return self.only("slug", "title", "date", "date_precision", "publisher")
+
 
 class Document(Publishable):
     """A convention, declaration, resolution, report, framework or other text."""
@@ -205,6 +211,15 @@ class EventQuerySet(PublicQuerySet):
             "organizations",
             models.Prefetch("documents", queryset=Document.objects.published()),
             "citations__source",
+        )
+
+    def for_mention(self):
+        """What a line naming the event on another record's page reads (its dates, title
+        and city), without the related records its list shows: a state's or
+        organization's page names up to 100 of them."""
+        return self.only(
+            *("slug", "title", "city", "start_date", "start_precision", "end_date"),
+            *("end_precision", "country"),
         )
 
 
