@@ -158,3 +158,22 @@ def test_translated_pages_run_a_fixed_number_of_queries(client, catalogue, url):
     after = count_queries(client, f"/fr{url}")
     expected = PAGES[url] + EXTRA_QUERIES.get(url, 0)
     assert (before, after) == (expected, expected)
+
+
+def test_each_language_shows_its_own_labels_of_kinds_and_roles_page_after_page(client, catalogue):
+    # Labels are kept per field and language (models.ChoiceLabels): switching back and
+    # forth must never show one language's label on another's page.
+    from django.utils import translation
+
+    from processes.models import Role
+    from timeline.models import EventKind
+
+    for language in ("en", "fr", "es", "en", "fr"):
+        prefix = "" if language == "en" else f"/{language}"
+        with translation.override(language):
+            workshop, member = str(EventKind.WORKSHOP.label), str(Role.MEMBER.label)
+        events = client.get(f"{prefix}/events/?kind=workshop").content.decode()
+        assert f"<td>{workshop}</td>" in events, language
+        participations = client.get(f"{prefix}/participations/?role=member").content.decode()
+        assert f"<td>{member}</td>" in participations, language
+    assert workshop != "Workshop" and member != "Member"  # French labels differ

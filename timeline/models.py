@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from processes.models import (
     CatalogueHistory,
+    ChoiceLabels,
     Citation,
     ClaimBase,
     MemberState,
@@ -173,7 +174,7 @@ class DocumentPartManager(models.Manager):
         return self.get(document__slug=document_slug, kind=kind, number=number)
 
 
-class DocumentPart(models.Model):
+class DocumentPart(ChoiceLabels, models.Model):
     """A numbered part of a document, such as one of the IAMM's Common Understandings."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="parts")
