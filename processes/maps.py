@@ -21,6 +21,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from processes.folding import fold
 from processes.models import Role
 
 GEOMETRY = Path(__file__).resolve().parent / "mapdata" / "world.json"
@@ -94,6 +95,13 @@ def cached_map(kind, inputs, make):
         html = make()
         cache.set(key, html, MAP_CACHE_SECONDS)
     return html
+
+
+def by_name(items):
+    """``((name, iso3), value)`` pairs in the order a reader looks a state up: by its name
+    in the page's language, accents and case aside ("Égypte" between "Danemark" and
+    "Espagne", not after "Zimbabwe")."""
+    return sorted(items, key=lambda item: (fold(item[0][0]), item[0][1]))
 
 
 def state_url(iso3):
@@ -196,12 +204,12 @@ def process_map(process, participations):
     for participation in participations:
         if participation.state_id is not None:
             state = participation.state
-            roles.setdefault((state.name, state.iso3), set()).add(participation.role)
+            roles.setdefault((state.local_name, state.iso3), set()).add(participation.role)
     if not roles:
         return ""
     inputs = (
         process.short_name or process.name,
-        tuple((key, tuple(sorted(value))) for key, value in sorted(roles.items())),
+        tuple((key, tuple(sorted(value))) for key, value in by_name(roles.items())),
     )
     return cached_map("process", inputs, lambda: draw_process_map(*inputs))
 
@@ -252,7 +260,8 @@ def count_bins(largest):
 def count_map(kind, counts, *, title, with_table=True):
     """States coloured by how many processes each takes part in: ``counts`` are
     (state, number) pairs (a state with 0 is drawn as listed but in none)."""
-    inputs = (title, with_table, tuple(sorted((s.name, s.iso3, n) for s, n in counts)))
+    named = by_name(((s.local_name, s.iso3), n) for s, n in counts)
+    inputs = (title, with_table, tuple((name, iso3, n) for (name, iso3), n in named))
     return cached_map(kind, inputs, lambda: draw_count_map(kind, *inputs))
 
 
@@ -291,8 +300,12 @@ def draw_count_map(kind, title, with_table, counts):
 
 def state_map(state, region_states):
     """The state highlighted, the other states of its UN region (``region_states``) shaded."""
-    others = tuple(sorted((o.name, o.iso3) for o in region_states if o.iso3 != state.iso3))
-    inputs = (state.name, state.iso3, state.region, others)
+    others = tuple(
+        key
+        for key, _ in by_name(((o.local_name, o.iso3), None) for o in region_states)
+        if key[1] != state.iso3
+    )
+    inputs = (state.local_name, state.iso3, state.region, others)
     return cached_map("state", inputs, lambda: draw_state_map(*inputs))
 
 

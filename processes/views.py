@@ -310,7 +310,9 @@ class MemberStateListView(RolesInChosenProcessesMixin, FilteredListView):
         )
 
     def world_map(self, counts):
-        states = self.filterset.qs.order_by().prefetch_related(None).only("iso3", "name")
+        states = (
+            self.filterset.qs.order_by().prefetch_related(None).only("iso3", "name", "iso_name")
+        )
         return maps.count_map(
             "states",
             [(state, counts.get(state.pk, 0)) for state in states],
@@ -365,7 +367,7 @@ class MemberStateDetailView(FirstRowsMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         state = self.object
-        region = MemberState.objects.filter(region=state.region).only("iso3", "name")
+        region = MemberState.objects.filter(region=state.region).only("iso3", "name", "iso_name")
         context["world_map"] = maps.state_map(state, list(region) if state.region else [])
         return context
 

@@ -219,3 +219,17 @@ def test_build_map_joins_iso_numeric_codes_and_cuts_at_the_antimeridian():
     pieces = cut_at_antimeridian([(170, -10), (-170, -10), (-170, 0), (170, 0)])
     assert len(pieces) == 2
     assert all(-180 <= lon <= 180 for piece in pieces for lon, _ in piece)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "germany"), [("/fr", "Allemagne"), ("/es", "Alemania"), ("", "Germany")]
+)
+def test_maps_name_each_state_in_the_page_language(client, catalogue, prefix, germany):
+    # The states list (whose map has a table), a process and a state's region.
+    for url in ("/states/?region=Europe", "/processes/budapest-process/", "/states/fra/"):
+        response = client.get(f"{prefix}{url}")
+        drawn = read_map(response)
+        title = drawn.states[f"{prefix}/states/deu/"]["title"]
+        assert title.startswith(germany), (url, title)
+    table = client.get(f"{prefix}/states/?region=Europe").content.decode()
+    assert re.search(rf'<a href="{prefix}/states/deu/">{germany}</a>', table)
