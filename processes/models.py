@@ -886,8 +886,17 @@ class Participation(Publishable):
             # The API pages by primary key: one role's participations in that order, so a
             # filtered page reads 50 rows off the index instead of sorting every match.
             models.Index(fields=["role", "id"], name="participation_role_pk"),
-            models.Index(fields=["state", "role"], name="participation_state_role"),
-            models.Index(fields=["organization", "role"], name="participation_org_role"),
+            # With publication and process, "does this state hold this role publicly" is
+            # read from the index alone, stopping at the first match (PostgreSQL fetched
+            # all of a state's 2,000 participations per state at scale 1000: 20 ms).
+            models.Index(
+                fields=["state", "role", "publication", "process"],
+                name="participation_state_role",
+            ),
+            models.Index(
+                fields=["organization", "role", "publication", "process"],
+                name="participation_org_role",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

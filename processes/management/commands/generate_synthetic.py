@@ -193,8 +193,10 @@ class Command(BaseCommand):
         search.rebuild(progress=lambda kind: self.stdout.write(f"  indexed {kind}"))
         CatalogueVersion.bump()  # bulk inserts send no signals: cached counts are stale
         if connection.vendor == "postgresql":
+            # VACUUM too: after a bulk load no page is marked all-visible, so no index-only
+            # scan is possible until autovacuum comes by (out of the transaction above).
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE")
         self.stdout.write(
             f"Generated scale {scale} in {time.monotonic() - started:.1f}s: "
             f"{Process.objects.count()} processes, {Participation.objects.count()} "
