@@ -294,7 +294,11 @@ def datasette(scale, requests, env):
         return {"filtered_page_ms": page, "csv": stream, "view_csv": view}
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # still streaming the view a client gave up on
+            process.kill()
+            process.wait()
         path.unlink(missing_ok=True)
 
 
