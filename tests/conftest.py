@@ -42,6 +42,18 @@ def fresh_figures_cache():
 
 
 @pytest.fixture(autouse=True)
+def english_to_start_with():
+    """Each test starts in English: a request under /fr/ or /es/ leaves its language active
+    in the thread (LocaleMiddleware does not reset it), and a later test's reverse() would
+    then give French addresses and French pages."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def data_package_dir(settings, tmp_path):
     """The data package a test's requests build is written under the test's own folder."""
     settings.DATA_PACKAGE_DIR = str(tmp_path / "data-package")
