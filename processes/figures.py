@@ -238,13 +238,12 @@ class Summary:
 
     def _matching(self, rows, chosen):
         columns = list(self.columns)
-        offset = len(columns)
         tests = []
         for name, values in chosen.items():
             if name in self.columns:
                 tests.append((columns.index(name), values, None))
             else:
-                tests.append((None, values, self._set_positions(name, offset)))
+                tests.append((None, values, self._set_positions(name)))
         for row in rows:
             if all(
                 row[index] in values
@@ -254,8 +253,9 @@ class Summary:
             ):
                 yield row
 
-    def _set_positions(self, name, offset):
-        """{value: index in a row} of set ``name``'s flags."""
+    def _set_positions(self, name):
+        """{value: index in a row} of set ``name``'s flags (after the columns' values)."""
+        offset = len(self.columns)
         for other, (_path, values) in self.sets.items():
             if other == name:
                 return {str(v): offset + i for i, v in enumerate(values)}
@@ -276,7 +276,7 @@ class Summary:
                 if row[index] not in (None, ""):
                     totals[row[index]] = totals.get(row[index], 0) + row[-1]
         else:
-            positions = self._set_positions(param, len(self.columns))
+            positions = self._set_positions(param)
             for row in self._matching(rows, chosen):
                 for value, position in positions.items():
                     if row[position]:

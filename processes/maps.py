@@ -97,11 +97,10 @@ def cached_map(kind, inputs, make):
     return html
 
 
-def by_name(items):
-    """``((name, iso3), value)`` pairs in the order a reader looks a state up: by its name
-    in the page's language, accents and case aside ("Égypte" between "Danemark" and
-    "Espagne", not after "Zimbabwe")."""
-    return sorted(items, key=lambda item: (fold(item[0][0]), item[0][1]))
+def name_order(name, iso3):
+    """The order a reader looks a state up in: by its name in the page's language, accents
+    and case aside ("Égypte" between "Danemark" and "Espagne", not after "Zimbabwe")."""
+    return fold(name), iso3
 
 
 def state_url(iso3):
@@ -209,7 +208,10 @@ def process_map(process, participations):
         return ""
     inputs = (
         process.short_name or process.name,
-        tuple((key, tuple(sorted(value))) for key, value in by_name(roles.items())),
+        tuple(
+            (key, tuple(sorted(value)))
+            for key, value in sorted(roles.items(), key=lambda item: name_order(*item[0]))
+        ),
     )
     return cached_map("process", inputs, lambda: draw_process_map(*inputs))
 
@@ -260,8 +262,8 @@ def count_bins(largest):
 def count_map(kind, counts, *, title, with_table=True):
     """States coloured by how many processes each takes part in: ``counts`` are
     (state, number) pairs (a state with 0 is drawn as listed but in none)."""
-    named = by_name(((s.local_name, s.iso3), n) for s, n in counts)
-    inputs = (title, with_table, tuple((name, iso3, n) for (name, iso3), n in named))
+    named = sorted(((s.local_name, s.iso3, n) for s, n in counts), key=lambda t: name_order(*t[:2]))
+    inputs = (title, with_table, tuple(named))
     return cached_map(kind, inputs, lambda: draw_count_map(kind, *inputs))
 
 
@@ -301,9 +303,10 @@ def draw_count_map(kind, title, with_table, counts):
 def state_map(state, region_states):
     """The state highlighted, the other states of its UN region (``region_states``) shaded."""
     others = tuple(
-        key
-        for key, _ in by_name(((o.local_name, o.iso3), None) for o in region_states)
-        if key[1] != state.iso3
+        sorted(
+            ((o.local_name, o.iso3) for o in region_states if o.iso3 != state.iso3),
+            key=lambda pair: name_order(*pair),
+        )
     )
     inputs = (state.local_name, state.iso3, state.region, others)
     return cached_map("state", inputs, lambda: draw_state_map(*inputs))

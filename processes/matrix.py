@@ -158,13 +158,13 @@ def drawn_participations(queryset, by="states"):
         if row[drawn] is not None
     ]
 
-    def records(model, index, *fields):
+    def records(queryset, index):
         wanted = {row[index] for row in rows if row[index] is not None}
-        return model.objects.only(*fields).in_bulk(wanted) if wanted else {}
+        return queryset.in_bulk(wanted) if wanted else {}
 
-    processes = records(Process, 0, "slug", "name", "short_name")
-    states = records(MemberState, 1, "iso3", "name", "iso_name", "region")
-    organizations = records(Organization, 2, "slug", "name", "acronym")
+    processes = records(Process.objects.only("slug", "name", "short_name"), 0)
+    states = records(MemberState.objects.for_naming(), 1)
+    organizations = records(Organization.objects.only("slug", "name", "acronym"), 2)
     return [
         DrawnParticipation(
             processes[process], states.get(state), organizations.get(organization), *rest

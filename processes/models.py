@@ -13,7 +13,9 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -72,10 +74,6 @@ class ChoiceLabels:
     The labels are built once per field and language instead; the answer is the same."""
 
     def _get_FIELD_display(self, field):
-        from django.utils import translation
-        from django.utils.encoding import force_str
-        from django.utils.hashable import make_hashable
-
         key = (field, translation.get_language())
         labels = _CHOICE_LABELS.get(key)
         if labels is None:
@@ -287,6 +285,11 @@ class StateKind(models.TextChoices):
 class MemberStateQuerySet(PublicQuerySet):
     def for_list(self):
         return self.prefetch_related("aliases")
+
+    def for_naming(self):
+        """Only what a state's name in the page's language and its address need
+        (``local_name``, ``get_absolute_url``): maps and grids name hundreds of states."""
+        return self.only("iso3", "name", "iso_name")
 
 
 class MemberStateManager(models.Manager.from_queryset(MemberStateQuerySet)):

@@ -96,7 +96,7 @@ class DocumentQuerySet(PublicQuerySet):
         """What a line naming the document on another record's page reads (its date and
         title), without the related records its list shows: a state's or organization's
         page names up to 100 of them."""
-        return self.only("slug", "title", "date", "date_precision", "publisher")
+        return self.only("slug", "title", "date", "date_precision")
 
 
 class Document(Publishable):
@@ -219,8 +219,7 @@ class EventQuerySet(PublicQuerySet):
         and city), without the related records its list shows: a state's or
         organization's page names up to 100 of them."""
         return self.only(
-            *("slug", "title", "city", "start_date", "start_precision", "end_date"),
-            *("end_precision", "country"),
+            "slug", "title", "city", "start_date", "start_precision", "end_date", "end_precision"
         )
 
 
