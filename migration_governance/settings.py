@@ -215,6 +215,16 @@ WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# The texts of the catalogue's sources: load_catalogue stores each source's text in the
+# database from the file of the same name in this folder (third-party publications, kept out
+# of the repository), so that pages can show a passage in context and check_catalogue can
+# check a deployed site. CATALOGUE_SEEDS_DIR is the older name of the same setting.
+CATALOGUE_SOURCES_DIR = Path(
+    os.environ.get("CATALOGUE_SOURCES_DIR")
+    or os.environ.get("CATALOGUE_SEEDS_DIR")
+    or BASE_DIR.parent / "shared" / "seeds"
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

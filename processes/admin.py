@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Case, Value, When
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from processes import catalogue
@@ -38,6 +39,7 @@ from processes.models import (
     Region,
     Role,
     Source,
+    SourceText,
     StateAlias,
     Topic,
 )
@@ -69,6 +71,24 @@ class SourceAdmin(CatalogueAdmin):
         )
 
     citation_count = count_column("citation_count", "citations")
+
+    readonly_fields = ["whole_text"]
+
+    @admin.display(description="whole text (stored from the source file)")
+    def whole_text(self, source):
+        """The whole text for curators to read and search (the public sees cited passages
+        only): stored by load_catalogue from CATALOGUE_SOURCES_DIR."""
+        stored = SourceText.objects.filter(source=source).first() if source.pk else None
+        if stored is None:
+            return "No text stored: put the file in CATALOGUE_SOURCES_DIR and load the catalogue."
+        return format_html(
+            '<p>{} characters, SHA-256 {}, stored {}.</p><pre class="source-text" '
+            'style="white-space: pre-wrap; max-height: 40em; overflow: auto">{}</pre>',
+            f"{len(stored.text):,}",
+            stored.sha256,
+            stored.stored_at.strftime("%Y-%m-%d %H:%M"),
+            stored.text,
+        )
 
 
 @admin.register(Citation)

@@ -5,6 +5,7 @@ any order: the loader sorts records by model dependency before saving them, insi
 transaction, so a broken file loads nothing and the error names the file and record.
 """
 
+import hashlib
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -191,15 +192,24 @@ def _keep_local_fields(instance, using):
         setattr(instance, attname, value)
 
 
-def load_catalogue(paths=None, using="default"):
-    """Load fixture files into the database; return a Counter of records per model.
+class LoadCounts(Counter):
+    """Records loaded per model, and the sources left without a stored text."""
+
+    missing_source_texts = ()
+
+
+def load_catalogue(paths=None, using="default", sources_dir=None):
+    """Load fixture files into the database; return a Counter of records per model (its
+    ``missing_source_texts`` names the sources whose text is not stored).
+
+    Each source's text is stored from ``sources_dir`` (``settings.CATALOGUE_SOURCES_DIR``).
 
     All or nothing: any bad record rolls the whole load back. Loading the same files
     twice leaves the database unchanged, because each record is matched by natural key.
     """
     records = read_records(paths if paths is not None else fixture_paths())
     records.sort(key=lambda r: MODEL_ORDER.index(r.label))
-    counts = Counter()
+    counts = LoadCounts()
     deferred = []
     loaded = {}
     with transaction.atomic(using=using):
@@ -225,6 +235,7 @@ def load_catalogue(paths=None, using="default"):
                 raise CatalogueLoadError(f"{record.describe()}: {exc}") from exc
         # Fixtures are saved raw (no signals): index what they hold in one pass.
         search.rebuild(using=using)
+        counts.missing_source_texts = store_source_texts(sources_dir, using=using)
     return counts
 
 
@@ -257,9 +268,10 @@ def resolve_state(name, index=None):
 def check_catalogue(with_sources=True, seeds=None):
     """Return a list of integrity problems, each a plain sentence; empty when all is well.
 
-    ``with_sources`` also holds the catalogue against the seed files (processes/fidelity.py,
-    in ``seeds`` or where ``seeds_directory()`` finds them); if they cannot be read, that
-    is reported as a problem in its own right, since nothing was checked against them."""
+    ``with_sources`` also holds the catalogue against its sources' texts (processes/fidelity.py):
+    the texts stored in the database, or the files in the directory ``seeds``; a source
+    without a text is reported as a problem in its own right, since nothing was checked
+    against it."""
     Process = apps.get_model("processes", "Process")
     Participation = apps.get_model("processes", "Participation")
     ProcessClaim = apps.get_model("processes", "ProcessClaim")
@@ -300,17 +312,48 @@ def check_catalogue(with_sources=True, seeds=None):
 
 
 def source_problems(seeds=None):
-    """The fidelity rules' findings, or one clear sentence if the seeds are not there."""
+    """The fidelity rules' findings, or one clear sentence if a source's text is missing."""
     from processes import fidelity
 
     try:
         return [str(problem) for problem in fidelity.check_fidelity(seeds)]
     except FileNotFoundError as exc:
         return [
-            f"the seed files cannot be read ({exc.args[0]} not found), so nothing was checked "
-            "against the sources: copy shared/seeds beside the checkout, set "
-            "CATALOGUE_SEEDS_DIR, or run with --without-sources"
+            f"the sources' texts cannot be read ({exc.args[0]} not found), so nothing was "
+            "checked against the sources: load the catalogue with its source files in "
+            "CATALOGUE_SOURCES_DIR (../shared/seeds beside the checkout by default), or run "
+            "with --without-sources"
         ]
+
+
+def store_source_texts(directory=None, using="default"):
+    """Store each source's text from the file of its name in ``directory`` (by default
+    ``settings.CATALOGUE_SOURCES_DIR``); return the file names of the sources left without
+    a stored text. A text already stored is replaced only when the file differs; a source
+    whose file is absent keeps the text it has (an added source's text comes from its upload,
+    not from this folder)."""
+    Source = apps.get_model("processes", "Source")
+    SourceText = apps.get_model("processes", "SourceText")
+    directory = Path(directory or settings.CATALOGUE_SOURCES_DIR)
+    stored = {
+        text.source_id: text for text in SourceText.objects.using(using).only("source", "sha256")
+    }
+    missing = []
+    for source in Source.objects.using(using).order_by("file_name"):
+        path = directory / source.file_name
+        if not path.is_file():
+            if source.pk not in stored:
+                missing.append(source.file_name)
+            continue
+        text = path.read_text(encoding="utf-8")
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        current = stored.get(source.pk)
+        if current is not None and current.sha256 == digest:
+            continue
+        SourceText.objects.using(using).update_or_create(
+            source=source, defaults={"text": text, "sha256": digest}
+        )
+    return missing
 
 
 def member_count(process):

@@ -222,6 +222,23 @@ class Source(ChoiceLabels, models.Model):
         return best
 
 
+class SourceText(models.Model):
+    """The whole text of one source, as its file gives it, kept in the database so that the
+    site can show a cited passage inside its surrounding sentences and check itself.
+
+    Not part of the fixtures (the texts are third-party publications, not copied into the
+    repository): ``load_catalogue`` stores it from ``settings.CATALOGUE_SOURCES_DIR``.
+    """
+
+    source = models.OneToOneField(Source, on_delete=models.CASCADE, related_name="stored_text")
+    text = models.TextField()
+    sha256 = models.CharField(max_length=64, help_text="Of the text as UTF-8, to tell versions.")
+    stored_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Text of {self.source.file_name} ({len(self.text):,} characters)"
+
+
 class CitationManager(models.Manager):
     def get_by_natural_key(self, source_file_name, locator):
         return self.get(source__file_name=source_file_name, locator=locator)
@@ -259,6 +276,12 @@ class Citation(models.Model):
         section = self.section
         url = self.source.get_absolute_url()
         return f"{url}#{section['anchor']}" if section else url
+
+    def get_context_url(self):
+        """Its passage read in context: the surrounding sentences, the place in the document
+        and the facts resting on it. Built from the source's address (no URL lookup per
+        citation on pages that list many)."""
+        return f"{self.source.get_absolute_url()}passages/{self.pk}/"
 
     @property
     def section(self):
