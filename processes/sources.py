@@ -100,6 +100,70 @@ def with_citing_counts(sources):
     return sources.annotate(**annotations)
 
 
+def facts_resting_on(citation):
+    """The public records that cite ``citation``'s place, for its passage page: a list of
+    ``{"kind": label, "record": str, "url": page, "detail": what the record takes from it}``
+    (participations and disputed values name the fact; whole records name themselves)."""
+    timeline = _timeline()
+    published = Publication.PUBLISHED
+    facts = []
+
+    def add(kind, record, url, detail=""):
+        facts.append({"kind": kind, "record": str(record), "url": url, "detail": detail})
+
+    for process in citation.processes.filter(publication=published).order_by("name"):
+        add(_("Process"), process.name, process.get_absolute_url())
+    for organization in citation.organizations.order_by("name"):
+        add(_("Organization"), organization.name, organization.get_absolute_url())
+    participations = (
+        citation.participations.filter(publication=published, process__publication=published)
+        .select_related("process", "state", "organization")
+        .order_by("process__name", "role", "state__name", "organization__name")
+    )
+    for participation in participations:
+        add(
+            _("Participation"),
+            participation.participant,
+            participation.process.get_absolute_url(),
+            f"{participation.get_role_display()} – {participation.process.name}",
+        )
+    for event in citation.events.filter(publication=published).order_by("start_date", "title"):
+        add(_("Event"), event.title, event.get_absolute_url())
+    for document in citation.documents.filter(publication=published).order_by("title"):
+        add(_("Document"), document.title, document.get_absolute_url())
+    parts = timeline.DocumentPart.objects.filter(
+        citation=citation, document__publication=published
+    ).select_related("document")
+    for part in parts:
+        add(_("Document part"), part.document.title, part.document.get_absolute_url(), part.text)
+    claims = [
+        (claim, claim.process)
+        for claim in ProcessClaim.objects.filter(
+            citation=citation, process__publication=published
+        ).select_related("process")
+    ]
+    claims += [
+        (claim, claim.event)
+        for claim in timeline.EventClaim.objects.filter(
+            citation=citation, event__publication=published
+        ).select_related("event")
+    ]
+    claims += [
+        (claim, claim.document)
+        for claim in timeline.DocumentClaim.objects.filter(
+            citation=citation, document__publication=published
+        ).select_related("document")
+    ]
+    for claim, record in claims:
+        add(
+            _("Disputed value"),
+            getattr(record, "name", None) or record.title,
+            record.get_absolute_url(),
+            f"{claim.field_label}: {claim.value}",
+        )
+    return facts
+
+
 def citing_counts(source):
     """[(label, count), …] for the kinds of record that cite ``source`` (annotated by
     ``with_citing_counts``), leaving out kinds that do not."""

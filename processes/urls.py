@@ -34,6 +34,11 @@ urlpatterns = [
     path("matrix/overlap.csv", views.OverlapExportView.as_view(), name="overlap-export"),
     path("sources/", views.SourceListView.as_view(), name="source-list"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
+    path(
+        "sources/<slug:slug>/passages/<int:pk>/",
+        views.SourcePassageView.as_view(),
+        name="source-passage",
+    ),
     path("data/", views.DataPackageView.as_view(), name="data"),
     path("data/<str:name>", views.DataFileView.as_view(), name="data-file"),
     path("participations/", views.ParticipationListView.as_view(), name="participation-list"),

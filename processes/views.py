@@ -5,6 +5,7 @@ from collections import OrderedDict
 
 from django.db.models import Count, Max, Min, Prefetch
 from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from processes import datapackage, figures, lists, maps, search
+from processes import datapackage, fidelity, figures, lists, maps, passages, search
 from processes.browsing import (
     Facet,
     FilteredListView,
@@ -35,6 +36,7 @@ from processes.matrix import (
 )
 from processes.models import (
     Category,
+    Citation,
     MemberState,
     Organization,
     OrganizationKind,
@@ -47,7 +49,12 @@ from processes.models import (
     Status,
     UNRegion,
 )
-from processes.sources import citing_counts, participant_coverage, with_citing_counts
+from processes.sources import (
+    citing_counts,
+    facts_resting_on,
+    participant_coverage,
+    with_citing_counts,
+)
 from timeline.models import Document, Event
 
 
@@ -485,6 +492,38 @@ class SourceDetailView(DetailView):
         context["unplaced"] = by_anchor.get(None, [])
         context["counts"] = citing_counts(source)
         context["citation_total"] = len(citations)
+        return context
+
+
+class SourcePassageView(DetailView):
+    """/sources/<slug>/passages/<pk>/: one cited passage read in context — highlighted inside
+    its surrounding sentences, where it stands in the document (section, page), and the
+    public facts that rest on it. The public sees cited passages only, never a whole text."""
+
+    template_name = "processes/source_passage.html"
+    context_object_name = "citation"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Citation.objects.select_related("source", "source__stored_text").exclude(quotation=""),
+            source__slug=self.kwargs["slug"],
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        citation = self.object
+        stored = getattr(citation.source, "stored_text", None)
+        context["source"] = citation.source
+        context["section"] = citation.section
+        context["passage"] = None
+        if stored is not None:
+            checked = fidelity.CheckedText(citation.source.file_name, stored.text)
+            span = checked.locate(citation.quotation, citation.locator)
+            if span is not None:
+                context["passage"] = passages.in_context(stored.text, span)
+                context["page"] = passages.page_at(stored.text, span.start)
+        context["facts"] = facts_resting_on(citation)
         return context
 
 
