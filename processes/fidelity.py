@@ -14,7 +14,6 @@ is accepted by a ``CheckException`` fixture record with its reason.
 """
 
 import datetime
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -25,17 +24,15 @@ from django.apps import apps
 from django.conf import settings
 
 from processes.folding import fold
+from processes.passages import Span, locate, page_lines
 
 OVERLAP_WORDS = 12
 
 
 def seeds_directory():
-    """Where the seed files are: $CATALOGUE_SEEDS_DIR, else ../shared/seeds beside the
-    checkout (where CI copies them)."""
-    configured = os.environ.get("CATALOGUE_SEEDS_DIR")
-    if configured:
-        return Path(configured)
-    return Path(settings.BASE_DIR).parent / "shared" / "seeds"
+    """Where the source files are: ``settings.CATALOGUE_SOURCES_DIR`` ($CATALOGUE_SOURCES_DIR,
+    else ../shared/seeds beside the checkout, where CI copies them)."""
+    return Path(settings.CATALOGUE_SOURCES_DIR)
 
 
 # --- folding for "verbatim" -----------------------------------------------------------------
@@ -94,8 +91,8 @@ def bare_url(url):
 # --- the seed files and their sections --------------------------------------------------------
 
 
-class SourceText:
-    """One seed file, with its text folded for comparison and located by section."""
+class CheckedText:
+    """One source's text, folded for comparison and located by section."""
 
     def __init__(self, file_name, text):
         self.file_name = file_name
@@ -167,6 +164,19 @@ class SourceText:
         lines = _section_lines(self.file_name[:3], self.lines, locator or "")
         return None if lines is None else "\n".join(lines)
 
+    def section_span(self, locator):
+        """Where the section a locator names stands in the text (a passages.Span), or None."""
+        section = self.section(locator)
+        if not section:
+            return None
+        start = self.text.find(section)
+        return None if start == -1 else Span(start, start + len(section))
+
+    def locate(self, quotation, locator):
+        """Where a citation's quotation stands: inside the section its locator names if it
+        is there, else its first place in the text; None if the text does not hold it."""
+        return locate(self.text, quotation, within=self.section_span(locator))
+
 
 _SEED_PREFIX = re.compile(r"^(\d{3})_")
 
@@ -200,10 +210,95 @@ def _first(lines, pattern, start=0):
     return None
 
 
+# The headings of the sources that print their sections as lines of their own, in order.
+HEADINGS = {
+    "001": [
+        "Introduction",
+        "Trends giving rise to the need for international cooperation and governance",
+        "A short history of international migration governance",
+        "The interplay between national, regional, and international migration governance",
+        "Ways Forward and Commitments",
+        "Annex",
+    ],
+    "003": ["Concept note", "Outcomes"],
+}
+# Superscript digits, as 003 prints its note marks ("¹ See United Nations document …").
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _note_lines(number, lines, locator):
+    """A footnote's own lines: 004 prints its numbered notes after the conclusion (and the
+    Annex A table's lettered note at the end), 003 its note under a superscript mark."""
+    note = re.search(r"foot ?note ([0-9]+|[ivx]+)\b", locator, re.IGNORECASE)
+    if note is None:
+        return None
+    mark = note.group(1)
+    if number == "004":
+        if not mark.isdigit():
+            # The table's lettered note: its first paragraph, or the paragraph on the group
+            # the locator names in brackets ("Annex A, footnote i (Cluster Process)").
+            start = _first(lines, rf"\s*{mark}\s+\S")
+            if start is None:
+                return None
+            named = re.search(r"\(([^)]+)\)\s*$", locator)
+            if named:
+                name = re.escape(named.group(1).split()[0])
+                start = _first(lines, rf"\s*(The )?{name}\b", start + 1) or start
+            return _span(lines, start, lambda line: not line.strip())
+        annex = _first(lines, r"\s*ANNEX A\b")
+        if locator.startswith("Annex A"):
+            # The table's own numbered notes, under the table.
+            start = None if annex is None else _first(lines, rf"\s*{mark}\s+\S", annex)
+            return None if start is None else lines[start : start + 1]
+        conclusion = _first(lines, r"\s*E\.\s+CONCLUSION")
+        if conclusion is None:
+            return None
+        start = _first(lines, rf"{mark}\s+\S", conclusion)
+        if start is None or (annex is not None and start > annex):
+            # A note the transcription lost its number for: somewhere among the notes.
+            return lines[conclusion:annex]
+        end = _first(lines, rf"({int(mark) + 1}\s+\S|\s*ANNEX A\b)", start + 1)
+        return lines[start:end]
+    if number in ("001", "003"):
+        start = _first(lines, re.escape(mark.translate(_SUPERSCRIPTS)) + r"\s")
+        return None if start is None else lines[start : start + 1]
+    return None
+
+
+def _heading_lines(number, lines, locator):
+    """A section of a source that prints its headings as lines of their own: the named
+    heading (the most specific one the locator names) to the next heading; "Title page" is
+    what comes before the first heading."""
+    headings = HEADINGS.get(number)
+    if not headings:
+        return None
+    at = {}
+    for heading in headings:
+        index = _first(lines, rf"\s*{re.escape(heading)}\s*$")
+        if index is not None:
+            at[heading] = index
+    if not at:
+        return None
+    if locator.startswith("Title page"):
+        return lines[: min(at.values())]
+    if locator.startswith("Date line"):
+        start = _first(lines, r"\s*As of \d")
+        return None if start is None else lines[start : start + 1]
+    # The heading the locator names last is the most specific ("Concept note, Outcomes").
+    named = [heading for heading in at if heading in locator]
+    if not named:
+        return None
+    start = at[max(named, key=locator.rfind)]
+    following = [index for index in at.values() if index > start]
+    return lines[start : min(following)] if following else lines[start:]
+
+
 def _section_lines(number, lines, locator):
     """Find a locator's section in one seed file, by the headings each file prints."""
     if re.search(r"foot ?note|endnote", locator, re.IGNORECASE):
-        return None  # the note's text sits elsewhere, among the notes
+        return _note_lines(number, lines, locator)
+    if number in HEADINGS and not (number == "001" and locator.startswith("Annex")):
+        return _heading_lines(number, lines, locator)
     if number == "004":
         row = re.match(r"Annex A, row (\d+)\b", locator)
         if row:
@@ -227,6 +322,16 @@ def _section_lines(number, lines, locator):
                 ),
             )
     if number == "000":
+        if locator.startswith("Related links"):
+            start = _first(lines, r"Related links")
+            return None if start is None else lines[start:]
+        # The introduction runs to the list's heading; the list to the first section.
+        listed = _first(lines, r"Global Processes on migration\s*$")
+        first_section = _first(lines, r"I\.\s")
+        if locator.startswith("Introduction"):
+            return None if listed is None else lines[:listed]
+        if locator.startswith("List of global processes"):
+            return None if listed is None else lines[listed:first_section]
         section = re.match(r"Section ([IVX]+)\b", locator)
         if section:
             start = _first(lines, rf"{section.group(1)}\.\s")
@@ -263,34 +368,44 @@ def _annex_a_row(lines, number):
 
 
 def _last_page_line(lines):
-    """The line of 002's last page: pages are lines opening with their number, 1, 2, 3…
-    in order; the list of related documents after them may open lines with numbers too."""
-    expected, last = 1, None
-    for index, line in enumerate(lines):
-        if line.startswith(f"{expected} "):
-            expected, last = expected + 1, index
-    return last
+    """The line of 002's last page (the list of related documents after it may open lines
+    with numbers too)."""
+    pages = page_lines(lines)
+    return pages[max(pages)] if pages else None
+
+
+class MissingSourceText(FileNotFoundError):
+    """A source whose text is not stored (or, with a directory, not there as a file)."""
 
 
 def read_sources(directory=None):
-    """The seed files by file name; raises FileNotFoundError naming the directory."""
-    directory = Path(directory or seeds_directory())
-    if not directory.is_dir():
-        raise FileNotFoundError(directory)
+    """Every source's text by file name: the texts stored in the database (what a deployed
+    site checks itself against), or with ``directory`` the files there. Raises
+    MissingSourceText naming the first source without a text."""
     Source = apps.get_model("processes", "Source")
     texts = {}
-    for file_name in Source.objects.values_list("file_name", flat=True):
-        path = directory / file_name
-        if not path.is_file():
-            raise FileNotFoundError(path)
-        texts[file_name] = _source_text(path, path.stat().st_mtime_ns)
+    if directory is not None:
+        directory = Path(directory)
+        if not directory.is_dir():
+            raise MissingSourceText(directory)
+        for file_name in Source.objects.values_list("file_name", flat=True):
+            path = directory / file_name
+            if not path.is_file():
+                raise MissingSourceText(path)
+            texts[file_name] = _checked_text(file_name, path.read_text(encoding="utf-8"))
+        return texts
+    for source in Source.objects.select_related("stored_text"):
+        stored = getattr(source, "stored_text", None)
+        if stored is None:
+            raise MissingSourceText(f"the stored text of {source.file_name}")
+        texts[source.file_name] = _checked_text(source.file_name, stored.text)
     return texts
 
 
 @lru_cache(maxsize=16)
-def _source_text(path, mtime_ns):
-    """One seed file read and folded once per process (per version of the file)."""
-    return SourceText(path.name, path.read_text(encoding="utf-8"))
+def _checked_text(file_name, text):
+    """One source's text folded once per process (per version of the text)."""
+    return CheckedText(file_name, text)
 
 
 # --- problems and exceptions ------------------------------------------------------------------
@@ -403,11 +518,11 @@ def check_verbatim(sources, exceptions):
                 problems.append(
                     Problem("verbatim", label, key, field, f"{value!r} is not in {where}")
                 )
-    problems += _check_located_values(sources, exceptions)
+    problems += check_located_values(sources, exceptions)
     return problems
 
 
-def _check_located_values(sources, exceptions):
+def check_located_values(sources, exceptions):
     """Claim values, citation quotations and quoted document parts, each within the
     section its citation's locator names."""
     problems = []
@@ -737,6 +852,17 @@ EVIDENCE_TERMS = {
 }
 
 
+def _paragraphs(section, locator):
+    """A section's paragraphs (blank-line separated); a table row or a note is one."""
+    if re.search(r"\brow \d+|foot ?note", locator):
+        return [section]
+    return [p for p in re.split(r"\n\s*\n", section) if p.strip()]
+
+
+def _names_any(folded_text, names):
+    return any(re.search(rf"\b{re.escape(name)}\b", folded_text) for name in names)
+
+
 def _says(folded_text, terms):
     return any(re.search(rf"\b{re.escape(term)}\b", folded_text) for term in terms)
 
@@ -745,16 +871,24 @@ def check_evidence(sources, exceptions):
     Process = apps.get_model("processes", "Process")
     problems = []
     for process in Process.objects.prefetch_related("citations__source"):
+        # What the cited places say of this process: the quoted passage, the cited section's
+        # heading and each of its paragraphs that names the process (a word elsewhere in a
+        # section may be about another process). A table row or a note is one paragraph.
+        names = [fold(name) for name in (process.name, process.short_name) if name]
         passages = []
         for citation in process.citations.all():
+            quoted = fold(citation.quotation)
+            if _names_any(quoted, names):
+                passages.append(quoted)
             source = sources.get(citation.source.file_name)
-            if source is None:
+            section = None if source is None else source.section(citation.locator)
+            if section is None:
                 continue
-            section = source.folded_section(citation.locator)
-            if section is not None:
-                passages.append(section[2])
-            else:
-                passages += source.around([process.name, process.short_name], width=400)
+            for index, paragraph in enumerate(_paragraphs(section, citation.locator)):
+                folded = fold(paragraph)
+                # The first paragraph is the section's heading: it speaks for the section.
+                if index == 0 or _names_any(folded, names):
+                    passages.append(folded)
         for field, vocabulary in EVIDENCE_TERMS.items():
             value = getattr(process, field)
             if not value:
@@ -779,6 +913,49 @@ def check_evidence(sources, exceptions):
 
 
 RULES = [check_verbatim, check_overlap, check_duplicates, check_public_text, check_evidence]
+
+# What each rule counts as one check, for the figures' table.
+CHECKED_UNITS = {
+    "verbatim": "copied values",
+    "overlap": "descriptions and summaries",
+    "duplicate": "pairs of records",
+    "public_text": "public text values",
+    "evidence": "category, scope and status values",
+}
+FIGURES_START = "<!-- figures of the last run: written by check_catalogue --update-docs -->"
+FIGURES_END = "<!-- end of the figures -->"
+
+
+def figures_markdown():
+    """The last run's figures as the Markdown table docs/data-fidelity.md shows (between
+    FIGURES_START and FIGURES_END), so the page never quotes an older run's numbers."""
+    lines = [
+        "| rule | checked | accepted as exceptions | breaches |",
+        "|---|---|---|---|",
+    ]
+    for rule, unit in CHECKED_UNITS.items():
+        figures = LAST_RUN.get(rule, {"checked": 0, "exceptions": 0, "breaches": 0})
+        lines.append(
+            f"| {rule} | {figures['checked']:,} {unit} | {figures['exceptions']} "
+            f"| {figures['breaches']} |"
+        )
+    return "\n".join(lines)
+
+
+def update_figures(path):
+    """Rewrite the figures' block of a Markdown file with the last run's; return whether it
+    changed. Raises ValueError if the file has no such block."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    start, end = text.find(FIGURES_START), text.find(FIGURES_END)
+    if start == -1 or end == -1:
+        raise ValueError(f"{path} has no figures block ({FIGURES_START} … {FIGURES_END})")
+    updated = (
+        text[: start + len(FIGURES_START)] + "\n" + figures_markdown() + "\n" + text[end:]
+    )
+    if updated != text:
+        path.write_text(updated, encoding="utf-8")
+    return updated != text
 
 
 # What the last run looked at, per rule: facts checked and exceptions that applied.

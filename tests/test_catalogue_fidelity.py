@@ -32,8 +32,9 @@ needs_seeds = pytest.mark.skipif(
 
 
 def findings(rule):
-    """The shipped catalogue's findings of one rule, as the command prints them."""
-    return [str(p) for p in fidelity.check_fidelity(SEEDS) if p.rule == rule]
+    """The shipped catalogue's findings of one rule, as the command prints them (against
+    the sources' texts stored in the database, as a deployed site checks itself)."""
+    return [str(p) for p in fidelity.check_fidelity() if p.rule == rule]
 
 
 # --- folding ---------------------------------------------------------------------------------
@@ -56,6 +57,8 @@ def fold_copy_in(value, source, join=False):
 
 @needs_seeds
 def test_shipped_catalogue_passes_every_fidelity_rule(catalogue):
+    assert [str(p) for p in fidelity.check_fidelity()] == []
+    # the stored texts are the files' texts: checking against the files finds the same
     assert [str(p) for p in fidelity.check_fidelity(SEEDS)] == []
 
 
@@ -64,10 +67,28 @@ def test_the_command_reports_clearly_when_the_seeds_are_absent(catalogue, tmp_pa
     with pytest.raises(CommandError, match="1 problem"):
         call_command("check_catalogue", seeds=str(tmp_path / "nowhere"))
     out = capsys.readouterr().out
-    assert "seed files cannot be read" in out
+    assert "texts cannot be read" in out
     assert "nowhere" in out
     # the integrity checks alone still run
     call_command("check_catalogue", without_sources=True)
+
+
+@needs_seeds
+def test_a_deployed_site_checks_itself_against_its_stored_texts(catalogue, capsys, settings):
+    """With no source files anywhere, the command checks the texts the database holds."""
+    settings.CATALOGUE_SOURCES_DIR = "/nonexistent"
+    call_command("check_catalogue")
+    assert "The catalogue has no integrity problems." in capsys.readouterr().out
+
+
+@needs_seeds
+def test_a_source_without_a_stored_text_is_named(catalogue, capsys):
+    from processes.models import SourceText
+
+    SourceText.objects.filter(source__file_name="003_70f8dd480db74d21.txt").delete()
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("check_catalogue")
+    assert "003_70f8dd480db74d21.txt" in capsys.readouterr().out
 
 
 # --- rule 1: copied facts appear verbatim ------------------------------------------------------
@@ -300,3 +321,18 @@ def test_curators_read_and_edit_the_notes_in_the_admin(catalogue):
     exceptions = client.get(reverse("admin:processes_checkexception_changelist"))
     assert exceptions.status_code == 200
     assert "Capacitybuilding" in exceptions.content.decode()
+
+
+@needs_seeds
+def test_the_documented_figures_are_those_of_a_run_on_the_shipped_catalogue(catalogue, tmp_path):
+    """docs/data-fidelity.md quotes the figures check_catalogue --update-docs writes: a run
+    on the shipped catalogue leaves the page as it is."""
+    docs = Path(__file__).resolve().parent.parent / "docs" / "data-fidelity.md"
+    copy = tmp_path / "data-fidelity.md"
+    copy.write_text(docs.read_text(encoding="utf-8"), encoding="utf-8")
+    fidelity.check_fidelity()
+    assert fidelity.update_figures(copy) is False, (
+        "docs/data-fidelity.md quotes other figures: run "
+        "manage.py check_catalogue --update-docs docs/data-fidelity.md"
+    )
+    assert "| verbatim | " in copy.read_text(encoding="utf-8")

@@ -1,5 +1,5 @@
 """``manage.py check_catalogue``: report integrity problems in the loaded catalogue, and
-every fact that does not match the seed files (processes/fidelity.py)."""
+every fact that does not match its source's stored text (processes/fidelity.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -17,12 +17,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--seeds", help="Directory of the seed files (default: ../shared/seeds)."
+            "--seeds",
+            help="Check against the source files in this folder instead of the texts stored "
+            "in the database.",
         )
         parser.add_argument(
             "--without-sources",
             action="store_true",
-            help="Skip the checks against the seed files.",
+            help="Skip the checks against the sources' texts.",
+        )
+        parser.add_argument(
+            "--update-docs",
+            metavar="FILE",
+            help="Write this run's figures into FILE's figures block (docs/data-fidelity.md).",
         )
 
     def handle(self, *args, **options):
@@ -35,6 +42,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{rule}: {figures['checked']} checked, {figures['exceptions']} accepted as "
                 f"exceptions, {figures['breaches']} breaches"
+            )
+        if options["update_docs"] and fidelity.LAST_RUN:
+            try:
+                changed = fidelity.update_figures(options["update_docs"])
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(
+                f"{'Updated' if changed else 'Unchanged'}: the figures in {options['update_docs']}."
             )
         if problems:
             raise CommandError(f"{len(problems)} problem(s) found.")
