@@ -472,7 +472,7 @@ def _label(model):
 COPIED_FIELDS = {
     "processes.process": ["name", "short_name"],
     "processes.organization": ["name", "acronym"],
-    "timeline.document": ["title", "short_title", "un_symbol", "url"],
+    "timeline.document": ["title", "short_title", "un_symbol", "reference", "url"],
 }
 URL_FIELDS = {"url", "website"}
 
@@ -486,7 +486,7 @@ def _value_in(source_list, field, value):
     if field in URL_FIELDS:
         bare = re.sub(r"\s+", "", bare_url(value))
         return any(bare in s.without_spaces for s in source_list)
-    if field == "un_symbol":
+    if field in ("un_symbol", "reference"):
         return any(s.contains(value, s.folded_without_urls) for s in source_list)
     return any(s.contains(value) for s in source_list)
 
@@ -950,9 +950,7 @@ def update_figures(path):
     start, end = text.find(FIGURES_START), text.find(FIGURES_END)
     if start == -1 or end == -1:
         raise ValueError(f"{path} has no figures block ({FIGURES_START} … {FIGURES_END})")
-    updated = (
-        text[: start + len(FIGURES_START)] + "\n" + figures_markdown() + "\n" + text[end:]
-    )
+    updated = text[: start + len(FIGURES_START)] + "\n" + figures_markdown() + "\n" + text[end:]
     if updated != text:
         path.write_text(updated, encoding="utf-8")
     return updated != text

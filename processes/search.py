@@ -164,7 +164,7 @@ KINDS = {
             "document",
             "documents",
             "timeline.Document",
-            ("title", "short_title", "un_symbol", "slug"),
+            ("title", "short_title", "un_symbol", "reference", "slug"),
             ("summary",),
         ),
     )

@@ -6,6 +6,8 @@ on every URL field (admin forms and the fixture loader both run model validation
 a process's list of websites, by the database too.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import BooleanField, Func
@@ -64,3 +66,40 @@ class IsWebsiteList(Func):
         path = '$[*] ? (@.type() != "string" || !(@ like_regex "^https?://[^[:space:]]+$"))'
         sql = f"(jsonb_typeof({inner}) = 'array' AND NOT jsonb_path_exists({inner}, '{path}'))"
         return sql, params * 2
+
+
+# A UN document symbol opens with the series of a UN organ or body and a slash ("A/RES/71/280",
+# "E/2016/L.24", "A/HRC/RES/35/17", "UN/POP/MIG-15CM/2017/10"); the rest is letters, digits,
+# dots, dashes and slashes. An IOM ("MC/INF/293"), WHO ("A69/21"), EU or national reference
+# has another form and belongs in a document's reference number.
+UN_SYMBOL_SERIES = (
+    "A",
+    "E",
+    "S",
+    "ST",
+    "T",
+    "UN",
+    "UNEP",
+    "TD",
+    "DP",
+    "CRC",
+    "CCPR",
+    "CERD",
+    "CEDAW",
+    "CMW",
+    "CAT",
+    "HRI",
+)
+UN_SYMBOL = re.compile(rf"^(?:{'|'.join(UN_SYMBOL_SERIES)})(?:/[A-Za-z0-9][A-Za-z0-9.\-()]*)+$")
+
+
+def validate_un_symbol(value):
+    """Only a string with a UN document symbol's form is a UN symbol."""
+    if value and not UN_SYMBOL.match(value):
+        raise ValidationError(
+            "%(value)s does not have the form of a UN document symbol (a UN series such as "
+            "A/, E/, S/ or ST/, then parts separated by slashes). Record another body's "
+            "number as the document's reference number.",
+            code="not_a_un_symbol",
+            params={"value": value},
+        )

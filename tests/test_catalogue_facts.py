@@ -212,14 +212,51 @@ def test_idm_intersessional_workshops_2002_to_2005(catalogue):
         ("A/71/L.58", "a-71-l-58"),
         ("A/59/2005/Add.3", "in-larger-freedom"),
         # from the related-documents list at the end of 002
-        ("MC/INF/293", "mc-inf-293"),
         ("A/HRC/RES/35/17", "a-hrc-res-35-17"),
         ("E/2016/L.24", "e-2016-l-24"),
-        ("IC/2007/7", "ic-2007-7"),
     ],
 )
 def test_un_symbols_are_copied_exactly(catalogue, symbol, slug):
     assert Document.objects.get(un_symbol=symbol).slug == slug
+
+
+@pytest.mark.parametrize(
+    "reference, slug",
+    [
+        ("MC/INF/293", "mc-inf-293"),  # IOM's Council
+        ("IC/2007/7", "ic-2007-7"),  # IOM's informal consultations
+        ("A69/21", "a69-21"),  # WHO's World Health Assembly
+        ("13489/09", "13489-09"),  # the Council of the European Union
+    ],
+)
+def test_other_bodies_numbers_are_reference_numbers_not_un_symbols(
+    client, catalogue, reference, slug
+):
+    document = Document.objects.get(slug=slug)
+    assert (document.reference, document.un_symbol) == (reference, "")
+    page = client.get(document.get_absolute_url()).content.decode()
+    assert "Reference number" in page and reference in page
+    # found by its number in search and in the list's export
+    assert document.get_absolute_url() in client.get("/search/", {"q": reference}).content.decode()
+    answer = client.get("/documents/export.csv", {"q": reference})
+    rows = b"".join(answer.streaming_content).decode()
+    assert f",{reference}," in rows
+
+
+def test_every_un_symbol_has_a_un_symbols_form(catalogue):
+    from processes.validators import UN_SYMBOL
+
+    symbols = list(Document.objects.exclude(un_symbol="").values_list("un_symbol", flat=True))
+    assert symbols and all(UN_SYMBOL.match(symbol) for symbol in symbols)
+
+
+def test_a_number_of_another_form_is_refused_as_a_un_symbol(catalogue):
+    from django.core.exceptions import ValidationError
+
+    document = Document.objects.get(slug="mc-inf-293")
+    document.un_symbol = "MC/INF/293"
+    with pytest.raises(ValidationError, match="reference number"):
+        document.full_clean()
 
 
 def test_no_symbol_is_read_off_a_file_name_in_a_url(catalogue):

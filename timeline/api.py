@@ -73,6 +73,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "short_title",
             "kind",
             "un_symbol",
+            "reference",
             "date",
             "date_precision",
             "date_display",

@@ -56,6 +56,7 @@ DOCUMENT_COLUMNS = (
     Col("short_title", text("short_title")),
     Col("kind", F("kind")),
     Col("un_symbol", text("un_symbol")),
+    Col("reference", text("reference")),
     Col("date", F("date")),
     Col("date_precision", F("date_precision")),
     Col("publisher_slug", F("publisher__slug")),

@@ -20,7 +20,7 @@ from processes.models import (
     Source,
     curator_notes_field,
 )
-from processes.validators import validate_web_url
+from processes.validators import validate_un_symbol, validate_web_url
 
 
 class DatePrecision(models.TextChoices):
@@ -106,7 +106,20 @@ class Document(Publishable):
     title = models.CharField(max_length=500)
     short_title = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
-    un_symbol = models.CharField("UN document symbol", max_length=60, blank=True)
+    un_symbol = models.CharField(
+        "UN document symbol",
+        max_length=60,
+        blank=True,
+        validators=[validate_un_symbol],
+        help_text="Only a UN document symbol, copied exactly (A/RES/71/280).",
+    )
+    reference = models.CharField(
+        "reference number",
+        max_length=60,
+        blank=True,
+        help_text="A number the document carries that is not a UN symbol (IOM, WHO, EU or a "
+        "government's), copied exactly.",
+    )
     date = models.DateField(null=True, blank=True)
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
     publisher = models.ForeignKey(
