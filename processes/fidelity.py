@@ -833,6 +833,7 @@ EVIDENCE_TERMS = {
         "humanitarian_ad_hoc": ["humanitarian aspects of migration"],
         "labour_ad_hoc": ["labour aspects of migration"],
         "rcp": ["regional consultative process", "rcp", "rcps"],
+        "inter_agency": ["inter agency"],
         "other_mechanism": [
             "inter state consultation mechanism",
             "consultation mechanisms",
@@ -853,10 +854,19 @@ EVIDENCE_TERMS = {
 
 
 def _paragraphs(section, locator):
-    """A section's paragraphs (blank-line separated); a table row or a note is one."""
+    """A section's heading (its first paragraph), then its sentences; a table row or a note
+    is one piece. Sentences, not paragraphs: one of 002's pages is one paragraph."""
     if re.search(r"\brow \d+|foot ?note", locator):
         return [section]
-    return [p for p in re.split(r"\n\s*\n", section) if p.strip()]
+    paragraphs = [p for p in re.split(r"\n\s*\n", section) if p.strip()]
+    if not paragraphs:
+        return []
+    # A page of 002 is one line with no heading of its own: sentences only.
+    heading, rest = (
+        ([], paragraphs) if re.match(r"p\. \d+", locator) else (paragraphs[:1], paragraphs[1:])
+    )
+    sentences = re.split(r"(?<=[.;!?])\s+(?=[A-Z\u201c\"(])", "\n".join(rest))
+    return [*heading, *sentences]
 
 
 def _names_any(folded_text, names):
@@ -872,8 +882,8 @@ def check_evidence(sources, exceptions):
     problems = []
     for process in Process.objects.prefetch_related("citations__source"):
         # What the cited places say of this process: the quoted passage, the cited section's
-        # heading and each of its paragraphs that names the process (a word elsewhere in a
-        # section may be about another process). A table row or a note is one paragraph.
+        # heading and each of its sentences that names the process (a word elsewhere in a
+        # section may be about another process). A table row or a note is one piece.
         names = [fold(name) for name in (process.name, process.short_name) if name]
         passages = []
         for citation in process.citations.all():

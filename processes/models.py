@@ -526,7 +526,8 @@ class Scope(models.TextChoices):
 
 
 class Category(models.TextChoices):
-    """The headings of seed 000, plus RCPs and other inter-state mechanisms."""
+    """The headings of seed 000, plus RCPs, other inter-state mechanisms, and mechanisms
+    among agencies rather than states (which 004 sets apart from inter-state ones)."""
 
     OVERALL_GOVERNANCE = "overall_governance", _("Overall migration governance")
     MIGRATION_DEVELOPMENT = "migration_development", _("Migration and development")
@@ -536,6 +537,7 @@ class Category(models.TextChoices):
     LABOUR_AD_HOC = "labour_ad_hoc", _("Labour aspects (ad hoc)")
     RCP = "rcp", _("Regional consultative process")
     OTHER_MECHANISM = "other_mechanism", _("Other inter-state mechanism")
+    INTER_AGENCY = "inter_agency", _("Inter-agency mechanism")
 
 
 class Status(models.TextChoices):

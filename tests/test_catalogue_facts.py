@@ -311,3 +311,27 @@ def test_disagreements_show_on_the_process_page(client, catalogue):
     page = client.get("/processes/budapest-process/").content.decode()
     assert "sources disagree" in page
     assert "Issue Brief #3 (2017), Annex, timeline, 1993" in page
+
+
+@pytest.mark.parametrize(
+    "slug, name",
+    [
+        ("geneva-migration-group", "Geneva Migration Group"),
+        ("un-coordination-meeting-on-international-migration", "UN Coordination Meetings"),
+    ],
+)
+def test_what_the_2005_paper_calls_inter_agency_is_not_filed_as_inter_state(
+    client, catalogue, slug, name
+):
+    process = Process.objects.get(slug=slug)
+    assert process.category == "inter_agency"
+    citation = process.citations.get(locator="Section A.3")
+    text = " ".join(citation.source.stored_text.text.split())
+    sentence = "These mechanisms are inter-agency rather than inter-state mechanisms"
+    assert sentence in text and name in text[: text.index(sentence)][-400:]
+    page = client.get("/processes/", {"category": "inter_agency"}).content.decode()
+    assert process.get_absolute_url() in page
+    assert (
+        process.get_absolute_url()
+        not in client.get("/processes/", {"category": "other_mechanism"}).content.decode()
+    )
