@@ -805,6 +805,31 @@ def public_text_problem(text):
     return None
 
 
+# Fields written as sentences of our own (not names, labels or copied lists).
+SENTENCE_FIELDS = {"description", "summary", "note", "participants_note"}
+# A full stop that ends no sentence: an initial ("T. Alexander"), a common abbreviation,
+# or the ellipsis of a shortened quotation.
+_NOT_A_SENTENCE_END = re.compile(
+    r"(?:\b[A-Z]|\b(?:e\.g|i\.e|etc|Jr|Sr|No|Nos|St|Dr|Mr|Ms|Mrs|vs|cf|pp?|para|Art|Vol)|\.\.)$"
+)
+
+
+def sentence_problem(text):
+    """What in a piece of public prose is not a well-formed sentence, or None: a text or
+    a sentence that opens in lower case (often where a file number was cut out)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if text[0].islower():
+        return f"it opens in lower case ({text[:30]!r}…); a sentence starts with a capital"
+    for end in re.finditer(r"([.!?])\s+([a-z])", text):
+        if end.group(1) == "." and _NOT_A_SENTENCE_END.search(text[: end.start()]):
+            continue
+        around = text[max(0, end.start() - 25) : end.end() + 20]
+        return f"a sentence opens in lower case ({around!r}); a sentence starts with a capital"
+    return None
+
+
 def check_public_text(sources, exceptions):
     problems = []
     for label, fields in PUBLIC_TEXT_FIELDS.items():
@@ -812,6 +837,8 @@ def check_public_text(sources, exceptions):
             for field in fields:
                 exceptions.checked["public_text"] += bool(getattr(obj, field))
                 problem = public_text_problem(getattr(obj, field))
+                if not problem and field in SENTENCE_FIELDS:
+                    problem = sentence_problem(getattr(obj, field))
                 if not problem:
                     continue
                 key = record_key(obj)

@@ -265,6 +265,32 @@ def test_shorthand_planted_in_a_participation_note_is_reported(catalogue):
     assert "field note: a field name ('as_of')" in found
 
 
+@pytest.mark.parametrize(
+    "text, broken",
+    [
+        ("Held in Geneva. the 2005 paper dates it 2003.", True),  # a file number cut out
+        ("the paper dates it 2003.", True),
+        ("Study by T. Alexander Aleinikoff; see e.g. the annex.", False),
+        ("It calls them 'initiated ... as per their mandates'.", False),
+        ("Held in Geneva. The paper dates it 2003.", False),
+    ],
+)
+def test_a_sentence_that_opens_in_lower_case_is_recognised(text, broken):
+    assert bool(fidelity.sentence_problem(text)) is broken
+
+
+@needs_seeds
+def test_a_lower_case_sentence_planted_in_a_summary_is_reported(catalogue):
+    document = Document.objects.get(slug="iamm")
+    Document.objects.filter(pk=document.pk).update(
+        summary=document.summary.replace("The 2005 paper", "the 2005 paper")
+    )
+    found = "\n".join(findings("public_text"))
+    assert (
+        "[public_text] documents.json, document iamm, field summary: a sentence opens in " in found
+    )
+
+
 def test_curator_notes_stay_off_public_pages_and_csv(client, catalogue):
     organization = Organization.objects.get(slug="iom")
     Organization.objects.filter(pk=organization.pk).update(
