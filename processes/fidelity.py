@@ -65,6 +65,7 @@ _QUOTES = str.maketrans(
 _LINE_BREAK_HYPHEN = re.compile(r"(\w)-[ \t]*\n\s*(\w)")
 _SPACE = re.compile(r"\s+")
 _SPACE_AROUND_DASH = re.compile(r"\s*-\s*")
+_SPACE_AROUND_SLASH = re.compile(r"\s*/\s*")
 
 
 def fold_copy(text, join_hyphens=False):
@@ -74,6 +75,8 @@ def fold_copy(text, join_hyphens=False):
     text = str(text or "").translate(_QUOTES)
     text = _LINE_BREAK_HYPHEN.sub(r"\1\2" if join_hyphens else r"\1-\2", text)
     text = _SPACE.sub(" ", text)
+    # A slash at a table's line end ("migration/ \nborder") is one token with its words.
+    text = _SPACE_AROUND_SLASH.sub("/", text)
     return _SPACE_AROUND_DASH.sub("-", text).strip()
 
 
@@ -470,7 +473,8 @@ def _label(model):
 
 # Per model: the fields whose values are copied from the sources.
 COPIED_FIELDS = {
-    "processes.process": ["name", "short_name"],
+    # The main areas and priorities are the source's own lists, shown in quotation marks.
+    "processes.process": ["name", "short_name", "main_areas", "priorities"],
     "processes.organization": ["name", "acronym"],
     "timeline.document": ["title", "short_title", "un_symbol", "reference", "url"],
 }
@@ -519,6 +523,52 @@ def check_verbatim(sources, exceptions):
                     Problem("verbatim", label, key, field, f"{value!r} is not in {where}")
                 )
     problems += check_located_values(sources, exceptions)
+    problems += check_quotations_in_prose(sources, exceptions)
+    return problems
+
+
+# A quotation this long in our prose is a copy to check ('Toward' is a word, not a copy).
+QUOTATION_MIN_WORDS = 4
+
+
+def _quotations(text):
+    for found in _QUOTED.finditer(text or ""):
+        quoted = found.group(0)[1:-1].strip().rstrip(".,;:").strip()
+        quoted = quoted.replace("...", "\u2026")
+        if len(quoted.split()) >= QUOTATION_MIN_WORDS:
+            yield quoted
+
+
+def check_quotations_in_prose(sources, exceptions):
+    """Every quotation in marks inside our prose is the source's words: each part of it
+    (between the ellipses of a shortened quotation) is in a source its record cites."""
+    problems = []
+    for label, fields in PROSE_FIELDS.items():
+        model = apps.get_model(label)
+        for obj in model.objects.all():
+            if hasattr(obj, "citations"):
+                cited = _cited_sources(obj, sources)
+            else:
+                cited = [sources[obj.citation.source.file_name]]
+            for field in fields:
+                for quoted in _quotations(getattr(obj, field)):
+                    exceptions.checked["verbatim"] += 1
+                    parts = [p.strip() for p in quoted.split("\u2026") if p.strip()]
+                    if all(any(s.contains(part) for s in cited) for part in parts):
+                        continue
+                    key = record_key(obj)
+                    if exceptions.covers("verbatim", label, key, field, quoted):
+                        continue
+                    where = ", ".join(s.file_name for s in cited) or "no cited source"
+                    problems.append(
+                        Problem(
+                            "verbatim",
+                            label,
+                            key,
+                            field,
+                            f"the quotation \u201c{quoted}\u201d is not in {where}",
+                        )
+                    )
     return problems
 
 
@@ -570,12 +620,28 @@ def check_located_values(sources, exceptions):
 
 # --- rule 2: descriptions in our own words ----------------------------------------------------
 
+# Every public text of our own: descriptions, summaries and notes.
 PROSE_FIELDS = {
-    "processes.process": ["description"],
+    "processes.process": ["description", "participants_note"],
     "processes.organization": ["description"],
+    "processes.participation": ["note"],
+    "processes.processclaim": ["note"],
+    "timeline.eventclaim": ["note"],
+    "timeline.documentclaim": ["note"],
     "timeline.document": ["summary"],
     "timeline.event": ["description"],
 }
+# A quotation in marks is the one place a source's wording belongs in our prose: “…”,
+# "…", or '…' (not an apostrophe inside a word).
+_QUOTED = re.compile(
+    r"\u201c[^\u201d]*\u201d|\"[^\"]*\"|\u2018[^\u2019]*\u2019(?!\w)|(?<!\w)'[^']*'(?!\w)"
+)
+
+
+def unquoted(text):
+    """Text with its quotations in marks left out (each leaves a break, so no run of words
+    joins across one)."""
+    return _QUOTED.sub(" | ", text or "")
 
 
 def _shingles(words, size=OVERLAP_WORDS):
@@ -591,7 +657,7 @@ def check_overlap(sources, exceptions):
     for label, fields in PROSE_FIELDS.items():
         for obj in apps.get_model(label).objects.all():
             for field in fields:
-                words = fold(getattr(obj, field)).split()
+                words = fold(unquoted(getattr(obj, field))).split()
                 exceptions.checked["overlap"] += bool(words)
                 shared = [s for s in _shingles(words) if s in source_shingles]
                 if not shared:

@@ -48,6 +48,8 @@ def pattern_for(quotation):
             parts.append(_QUOTE_CLASSES[char])
         elif char == "-":
             parts.append(rf"\s*[{_DASHES}]\s*")
+        elif char == "/":
+            parts.append(r"\s*/\s*")
         else:
             parts.append(re.escape(char) + "\u00ad?")
     # Spaces around a dash are optional on both sides: drop a space part next to a dash.

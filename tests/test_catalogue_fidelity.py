@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils.html import escape
 
 from processes import fidelity
 from processes.catalogue import check_catalogue
@@ -176,6 +177,43 @@ def test_eleven_words_of_a_source_are_our_own_words(catalogue):
         description="Migration has become a key issue for countries all over the globe."
     )
     assert not [f for f in findings("overlap") if "1992-earth-summit" in f]
+
+
+@needs_seeds
+def test_a_note_copying_a_source_without_quotation_marks_is_reported_and_with_them_not(catalogue):
+    participation = Participation.objects.filter(process__slug="bali-process").first()
+    row = participation.citations.get(locator__startswith="Annex A, row")
+    # twelve words of the row the participation cites, copied as if they were ours
+    copied = " ".join(row.quotation.split()[:14])
+    Participation.objects.filter(pk=participation.pk).update(note=f"Listed: {copied}.")
+    key = f"participations.json, participation {fidelity.record_key(participation)}"
+    assert any(key in f and "field note" in f for f in findings("overlap"))
+    # the same words in quotation marks are a quotation: no breach, checked as a copy
+    Participation.objects.filter(pk=participation.pk).update(note=f"Listed: \u201c{copied}\u201d.")
+    assert not [f for f in findings("overlap") if key in f]
+    assert not [f for f in findings("verbatim") if key in f]
+
+
+@needs_seeds
+def test_a_quotation_in_a_note_that_is_not_the_sources_words_is_reported(catalogue):
+    process = Process.objects.get(slug="rcrc-conference")
+    Process.objects.filter(pk=process.pk).update(
+        participants_note=(
+            "Its members are \u201call States and all organizations of the world\u201d."
+        )
+    )
+    found = "\n".join(findings("verbatim"))
+    assert (
+        "[verbatim] processes.json, process rcrc-conference, field participants_note: the "
+        "quotation \u201call States and all organizations of the world\u201d is not in" in found
+    )
+
+
+def test_main_areas_and_priorities_are_shown_as_the_sources_words(client, catalogue):
+    process = Process.objects.exclude(main_areas="").exclude(priorities="").first()
+    page = client.get(process.get_absolute_url()).content.decode()
+    for value in (process.main_areas, process.priorities):
+        assert f"\u201c{escape(value)}\u201d" in page
 
 
 # --- rule 3: one record per thing --------------------------------------------------------------
