@@ -243,7 +243,7 @@ def _note_lines(number, lines, locator):
             start = _first(lines, rf"\s*{mark}\s+\S")
             if start is None:
                 return None
-            named = re.search(r"\(([^)]+)\)\s*$", locator)
+            named = re.search(r"foot ?note [ivx]+ \(([^)]+)\)", locator)
             if named:
                 name = re.escape(named.group(1).split()[0])
                 start = _first(lines, rf"\s*(The )?{name}\b", start + 1) or start
@@ -1015,7 +1015,45 @@ def check_evidence(sources, exceptions):
     return problems
 
 
-RULES = [check_verbatim, check_overlap, check_duplicates, check_public_text, check_evidence]
+def check_participation_passages(sources, exceptions):
+    """Each participation's passage names its participant: one of its citations' quotations
+    holds one of the participant's stated forms (a passage shared by a whole row, cut before
+    the participant, proves nothing about it)."""
+    Participation = apps.get_model("processes", "Participation")
+    problems = []
+    participations = Participation.objects.select_related(
+        "process", "state", "organization"
+    ).prefetch_related("citations", "state__aliases")
+    for participation in participations:
+        exceptions.checked["evidence"] += 1
+        forms = participation.stated_forms()
+        quotations = [c.quotation for c in participation.citations.all() if c.quotation]
+        if any(locate(quotation, form) for quotation in quotations for form in forms):
+            continue
+        key = record_key(participation)
+        if exceptions.covers("evidence", "processes.participation", key, "participant"):
+            continue
+        problems.append(
+            Problem(
+                "evidence",
+                "processes.participation",
+                key,
+                "participant",
+                f"no cited passage names {participation.participant} "
+                f"(as {' or '.join(sorted(map(repr, forms)))})",
+            )
+        )
+    return problems
+
+
+RULES = [
+    check_verbatim,
+    check_overlap,
+    check_duplicates,
+    check_public_text,
+    check_evidence,
+    check_participation_passages,
+]
 
 # What each rule counts as one check, for the figures' table.
 CHECKED_UNITS = {
@@ -1023,7 +1061,7 @@ CHECKED_UNITS = {
     "overlap": "descriptions and summaries",
     "duplicate": "pairs of records",
     "public_text": "public text values",
-    "evidence": "category, scope and status values",
+    "evidence": "category, scope and status values and participants",
 }
 FIGURES_START = "<!-- figures of the last run: written by check_catalogue --update-docs -->"
 FIGURES_END = "<!-- end of the figures -->"

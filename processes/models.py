@@ -855,6 +855,10 @@ class ParticipationManager(models.Manager.from_queryset(ParticipationQuerySet)):
         )
 
 
+# A form quoted in a participation's note: “…”, "…" or '…' (not an apostrophe in a word).
+_QUOTED_FORM = re.compile(r"[\u201c\"]([^\u201d\"]+)[\u201d\"]|(?<!\w)'([^']+)'(?!\w)")
+
+
 class Participation(Publishable):
     """One participant (a state or an organization, never both) in one role in one process,
     as a source records it on a given date."""
@@ -973,6 +977,22 @@ class Participation(Publishable):
     @property
     def participant(self):
         return self.state or self.organization
+
+    def stated_forms(self):
+        """The forms in which a source may name this participant: the state's names and
+        aliases, or the organization's name and acronym, and any form the note quotes
+        ('Listed as “Micronesia”'). A passage cited for the participation names one of
+        them. Reads the state's aliases (prefetch ``state__aliases`` for many)."""
+        forms = set()
+        if self.state_id:
+            state = self.state
+            forms |= {state.name, state.iso_name, state.official_name}
+            forms |= {alias.name for alias in state.aliases.all()}
+        if self.organization_id:
+            forms |= {self.organization.name, self.organization.acronym}
+        for quoted in _QUOTED_FORM.finditer(self.note or ""):
+            forms.add(quoted.group(1) or quoted.group(2))
+        return {form for form in forms if form}
 
     def natural_key(self):
         return (
