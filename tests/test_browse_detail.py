@@ -17,9 +17,14 @@ def test_process_page_groups_participants_by_role(client, catalogue):
     assert len(groups["Member"]["items"]) == 50
     assert [str(p.participant) for p in groups["Chair"]["items"]] == ["Hungary"]
     assert [p.organization.slug for p in groups["Secretariat"]["items"]] == ["icmpd"]
-    # The annex row is cited once for all fifty members, not fifty times.
+    # The annex row's governments cell is cited once for all fifty members, not fifty
+    # times; the chair cites the row's chair line.
     assert [str(c) for c in groups["Member"]["citations"]] == [
-        "004_ff92d326d034ca55.txt, Annex A, row 2 (Budapest Group/Process)"
+        "004_ff92d326d034ca55.txt, Annex A, row 2 (Budapest Group/Process), governments"
+    ]
+    (chair,) = groups["Chair"]["items"]
+    assert [c.locator for c in chair.citations.all()] == [
+        "Annex A, row 2 (Budapest Group/Process), chair"
     ]
     page = response.content.decode()
     assert "as of 2005-05-19" in page

@@ -181,7 +181,7 @@ def test_eleven_words_of_a_source_are_our_own_words(catalogue):
 
 @needs_seeds
 def test_a_note_copying_a_source_without_quotation_marks_is_reported_and_with_them_not(catalogue):
-    participation = Participation.objects.filter(process__slug="bali-process").first()
+    participation = Participation.objects.filter(process__slug="bali-process", role="member")[0]
     row = participation.citations.get(locator__startswith="Annex A, row")
     # twelve words of the row the participation cites, copied as if they were ours
     copied = " ".join(row.quotation.split()[:14])
