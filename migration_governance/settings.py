@@ -219,6 +219,10 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # database from the file of the same name in this folder (third-party publications, kept out
 # of the repository), so that pages can show a passage in context and check_catalogue can
 # check a deployed site. CATALOGUE_SEEDS_DIR is the older name of the same setting.
+# The largest file a curator may upload as a new source's text (bytes).
+CATALOGUE_SOURCE_UPLOAD_MAX_BYTES = int(
+    os.environ.get("DJANGO_SOURCE_UPLOAD_MAX_BYTES") or 20 * 1024 * 1024
+)
 CATALOGUE_SOURCES_DIR = Path(
     os.environ.get("CATALOGUE_SOURCES_DIR")
     or os.environ.get("CATALOGUE_SEEDS_DIR")

@@ -4,17 +4,22 @@ What every admin here shares (history, optimistic locking, publishing, CSV expor
 processes/admin_tools.py; this module says, per model, what a curator scans and edits.
 """
 
+import re
+from pathlib import Path
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Case, Value, When
 from django.forms.models import BaseInlineFormSet
-from django.urls import reverse
+from django.http import JsonResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from processes import catalogue
+from processes import catalogue, passages, source_files
 from processes.admin_tools import (
     CURATOR_FIELDSET,
     PUBLISHING_FIELDSET,
@@ -59,11 +64,119 @@ COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "c
 # --- sources and citations -----------------------------------------------------------------
 
 
+# A source's file name is a plain name in the sources' folder ("005_report.txt").
+SOURCE_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.txt$")
+
+
+class SourceForm(forms.ModelForm):
+    """A source's record, and the file its text is read from: a new source needs one; an
+    existing source's text is replaced by a new upload. The text is extracted here, so a
+    file that cannot be read is a form error, never a server error."""
+
+    text_file = forms.FileField(
+        label="text file",
+        required=False,
+        help_text="The document as plain text (.txt), PDF (.pdf) or HTML (.html). Its text "
+        "is stored, searched when you cite it, and shown around cited passages.",
+    )
+
+    url = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=Source._meta.get_field("url").help_text,
+    )
+
+    class Meta:
+        model = Source
+        fields = [
+            "file_name",
+            "slug",
+            "title",
+            "title_supplied",
+            "short_title",
+            "kind",
+            "author",
+            "publisher",
+            "published",
+            "url",
+            "description",
+            "sections",
+        ]
+
+    def clean_file_name(self):
+        name = self.cleaned_data["file_name"]
+        if not SOURCE_FILE_NAME.match(name):
+            raise ValidationError(
+                "A plain file name ending in .txt, of letters, digits, dots, dashes and "
+                "underscores (e.g. 005_igad-migration-policy.txt)."
+            )
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("text_file")
+        if upload is None:
+            if self.instance.pk is None:
+                self.add_error("text_file", "Upload the document: a new source needs its text.")
+            return cleaned
+        try:
+            cleaned["extracted_text"] = source_files.extract_text(upload.name, upload.read())
+        except source_files.SourceFileError as exc:
+            self.add_error("text_file", str(exc))
+            return cleaned
+        name = cleaned.get("file_name")
+        existing = Path(settings.CATALOGUE_SOURCES_DIR) / name if name else None
+        if existing is not None and existing.is_file() and self.instance.file_name != name:
+            self.add_error(
+                "file_name",
+                "A file of this name is already in the sources' folder: choose another.",
+            )
+        return cleaned
+
+
 @admin.register(Source)
 class SourceAdmin(CatalogueAdmin):
+    form = SourceForm
     list_display = ["file_name", "short_title", "kind", "published", "citation_count"]
     search_fields = ["file_name", "title", "short_title", "author", "publisher"]
     ordering = ["file_name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        text = form.cleaned_data.get("extracted_text")
+        if text is not None:
+            written = source_files.store_text(obj, text)
+            where = f"and written to {written}" if written else "(the sources' folder is read-only)"
+            self.message_user(request, f"Stored {len(text):,} characters of text {where}.")
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/passages/",
+                self.admin_site.admin_view(self.passage_search),
+                name="processes_source_passages",
+            ),
+            *super().get_urls(),
+        ]
+
+    def passage_search(self, request, pk):
+        """The places a source's stored text holds the words typed (JSON), for the passage
+        picker on the citation form: each with the words around it to select from."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        stored = SourceText.objects.filter(source_id=pk).first()
+        words = request.GET.get("q", "").strip()[:200]
+        if stored is None or len(words) < 3:
+            return JsonResponse({"matches": [], "stored": stored is not None})
+        pattern = passages.pattern_for(words)
+        matches = []
+        for found in pattern.finditer(stored.text) if pattern else ():
+            start, end = max(0, found.start() - 300), min(len(stored.text), found.end() + 300)
+            matches.append({"text": re.sub(r"\s+", " ", stored.text[start:end])})
+            if len(matches) == 20:
+                break
+        return JsonResponse({"matches": matches, "stored": True})
 
     def get_queryset(self, request):
         return (
@@ -99,6 +212,11 @@ class CitationAdmin(CatalogueAdmin):
     ordering = ["source__file_name", "locator"]
     autocomplete_fields = ["source"]
     list_select_related = ["source"]
+
+    class Media:
+        # Search the source's stored text and select the words to quote.
+        js = ["js/passage-picker.js"]
+        css = {"all": ["css/admin-catalogue.css"]}
 
     # Every relation that cites, with the name of its link back to Citation.
     CITING = [

@@ -344,6 +344,13 @@ def _section_lines(number, lines, locator):
     if number == "001" and locator.startswith("Annex"):
         start = _first(lines, r"Annex\s*$")
         return None if start is None else lines[start:]
+    if number != "002" and re.match(r"p\. \d+\b", locator):
+        # A source added by upload: a PDF's text is paged ("1 …", "2 …") as 002's is.
+        pages = page_lines(lines)
+        page = int(re.match(r"p\. (\d+)", locator).group(1))
+        if page in pages:
+            later = [index for number, index in pages.items() if number > page]
+            return lines[pages[page] : min(later) if later else len(lines)]
     if number == "002":
         if locator.startswith("Related-documents list"):
             last_page = _last_page_line(lines)

@@ -5,6 +5,7 @@ fixture files read well in a diff and load into an empty database in any order.
 """
 
 import datetime
+import functools
 import re
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from processes.passages import locate
 from processes.validators import IsWebsiteList, validate_web_url, validate_website_list
 
 # A stand-in for "no as-of date" inside the participation uniqueness rule, so that two
@@ -239,6 +241,13 @@ class SourceText(models.Model):
         return f"Text of {self.source.file_name} ({len(self.text):,} characters)"
 
 
+@functools.lru_cache(maxsize=8)
+def stored_text(source_id, sha256):
+    """A source's stored text, read once per version (checking a load's hundreds of
+    citations reads each text once, not once a citation)."""
+    return SourceText.objects.get(source_id=source_id, sha256=sha256).text
+
+
 class CitationManager(models.Manager):
     def get_by_natural_key(self, source_file_name, locator):
         return self.get(source__file_name=source_file_name, locator=locator)
@@ -286,6 +295,29 @@ class Citation(models.Model):
     @property
     def section(self):
         return self.source.section_for(self.locator)
+
+    def clean(self):
+        """A quotation is the source's own words: where the source's text is stored, words
+        it does not hold are refused (white space, quote marks and dashes may differ)."""
+        super().clean()
+        if not self.quotation or not self.source_id:
+            return
+        digest = (
+            SourceText.objects.filter(source_id=self.source_id)
+            .values_list("sha256", flat=True)
+            .first()
+        )
+        if (
+            digest is not None
+            and locate(stored_text(self.source_id, digest), self.quotation) is None
+        ):
+            raise ValidationError(
+                {
+                    "quotation": "These words are not in the text of "
+                    f"“{self.source.short_title}”: copy them exactly from the source (use "
+                    "the passage search above the field)."
+                }
+            )
 
     @property
     def label(self):

@@ -32,11 +32,13 @@ def _free_port():
 
 
 @contextmanager
-def catalogue_site(curator=None, debug=True):
+def catalogue_site(curator=None, debug=True, own_sources=False):
     """Yield the base URL of a server holding the shipped catalogue; with ``curator`` (a
     username and password), that account exists too, in the Curators group. With
     ``debug=False`` it serves pages as production does (its own 404 page, not Django's
-    debugging one), on the throwaway key."""
+    debugging one), on the throwaway key. With ``own_sources`` its sources' folder is a
+    copy of the seeds, so that a source a curator uploads is written there, not beside
+    the checkout."""
     with tempfile.TemporaryDirectory() as folder:
         env = {
             **os.environ,
@@ -44,6 +46,13 @@ def catalogue_site(curator=None, debug=True):
             "DJANGO_DEBUG": "1" if debug else "",
             "DJANGO_ALLOW_INSECURE_KEY": "1",
         }
+        if own_sources:
+            seeds = PROJECT.parent / "shared" / "seeds"
+            sources = Path(folder) / "sources"
+            sources.mkdir()
+            for path in seeds.glob("*.txt") if seeds.is_dir() else ():
+                (sources / path.name).write_bytes(path.read_bytes())
+            env["CATALOGUE_SOURCES_DIR"] = str(sources)
         manage = [sys.executable, str(PROJECT / "manage.py")]
         for command in (["migrate", "--noinput", "-v0"], ["load_catalogue", "-v0"]):
             subprocess.run(manage + command, env=env, check=True, cwd=PROJECT)
