@@ -1053,6 +1053,40 @@ def check_participation_passages(sources, exceptions):
     return problems
 
 
+# What a description says of a meeting its source only announces or plans.
+ANNOUNCED_ONLY = re.compile(
+    r"\b(?:planned|announced|scheduled|was to be|were to be|will be held|does not confirm)\b",
+    re.IGNORECASE,
+)
+
+
+def check_announced_events(sources, exceptions):
+    """A meeting its source only announces is not published as held: a published event whose
+    own description says it was planned, announced or scheduled (and not that it was held)
+    is reported, to be made a draft until a source reports it held."""
+    Event = apps.get_model("timeline", "Event")
+    problems = []
+    for event in Event.objects.published():
+        exceptions.checked["evidence"] += 1
+        said = ANNOUNCED_ONLY.search(event.description or "")
+        if not said:
+            continue
+        key = record_key(event)
+        if exceptions.covers("evidence", "timeline.event", key, "publication"):
+            continue
+        problems.append(
+            Problem(
+                "evidence",
+                "timeline.event",
+                key,
+                "publication",
+                f"published as held, but its description says the source only has it "
+                f"{said.group(0)!r}: make it a draft until a source reports it held",
+            )
+        )
+    return problems
+
+
 RULES = [
     check_verbatim,
     check_overlap,
@@ -1060,6 +1094,7 @@ RULES = [
     check_public_text,
     check_evidence,
     check_participation_passages,
+    check_announced_events,
 ]
 
 # What each rule counts as one check, for the figures' table.

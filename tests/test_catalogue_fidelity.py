@@ -400,3 +400,23 @@ def test_the_documented_figures_are_those_of_a_run_on_the_shipped_catalogue(cata
         "manage.py check_catalogue --update-docs docs/data-fidelity.md"
     )
     assert "| verbatim | " in copy.read_text(encoding="utf-8")
+
+
+@needs_seeds
+def test_a_meeting_the_source_only_announces_is_reported_when_published(catalogue):
+    event = Event.objects.get(slug="2018-joint-valletta-action-plan-meeting-ethiopia")
+    assert event.publication == "draft"  # the report only says it was planned
+    Event.objects.filter(pk=event.pk).update(publication="published")
+    found = "\n".join(findings("evidence"))
+    assert (
+        "[evidence] events.json, event 2018-joint-valletta-action-plan-meeting-ethiopia, "
+        "field publication: published as held, but its description says" in found
+    )
+    assert client_page_lacks_draft(event)
+
+
+def client_page_lacks_draft(event):
+    from django.test import Client
+
+    Event.objects.filter(pk=event.pk).update(publication="draft")
+    return Client().get(event.get_absolute_url()).status_code == 404
