@@ -471,6 +471,12 @@ class Exceptions:
     def unused(self):
         return [entry for key, entry in self.entries.items() if key not in self.used]
 
+    def report(self, problems, rule, model, obj, field, message, value=None):
+        """Add a breach to ``problems`` unless an exception covers it."""
+        key = record_key(obj)
+        if not self.covers(rule, model, key, field, value):
+            problems.append(Problem(rule, model, key, field, message))
+
 
 def _label(model):
     return model._meta.label_lower
@@ -563,18 +569,15 @@ def check_quotations_in_prose(sources, exceptions):
                     parts = [p.strip() for p in quoted.split("\u2026") if p.strip()]
                     if all(any(s.contains(part) for s in cited) for part in parts):
                         continue
-                    key = record_key(obj)
-                    if exceptions.covers("verbatim", label, key, field, quoted):
-                        continue
                     where = ", ".join(s.file_name for s in cited) or "no cited source"
-                    problems.append(
-                        Problem(
-                            "verbatim",
-                            label,
-                            key,
-                            field,
-                            f"the quotation \u201c{quoted}\u201d is not in {where}",
-                        )
+                    exceptions.report(
+                        problems,
+                        "verbatim",
+                        label,
+                        obj,
+                        field,
+                        f"the quotation \u201c{quoted}\u201d is not in {where}",
+                        value=quoted,
                     )
     return problems
 
@@ -1037,18 +1040,14 @@ def check_participation_passages(sources, exceptions):
         quotations = [c.quotation for c in participation.citations.all() if c.quotation]
         if any(locate(quotation, form) for quotation in quotations for form in forms):
             continue
-        key = record_key(participation)
-        if exceptions.covers("evidence", "processes.participation", key, "participant"):
-            continue
-        problems.append(
-            Problem(
-                "evidence",
-                "processes.participation",
-                key,
-                "participant",
-                f"no cited passage names {participation.participant} "
-                f"(as {' or '.join(sorted(map(repr, forms)))})",
-            )
+        exceptions.report(
+            problems,
+            "evidence",
+            "processes.participation",
+            participation,
+            "participant",
+            f"no cited passage names {participation.participant} "
+            f"(as {' or '.join(sorted(map(repr, forms)))})",
         )
     return problems
 
@@ -1069,21 +1068,16 @@ def check_announced_events(sources, exceptions):
     for event in Event.objects.published():
         exceptions.checked["evidence"] += 1
         said = ANNOUNCED_ONLY.search(event.description or "")
-        if not said:
-            continue
-        key = record_key(event)
-        if exceptions.covers("evidence", "timeline.event", key, "publication"):
-            continue
-        problems.append(
-            Problem(
+        if said:
+            exceptions.report(
+                problems,
                 "evidence",
                 "timeline.event",
-                key,
+                event,
                 "publication",
                 f"published as held, but its description says the source only has it "
                 f"{said.group(0)!r}: make it a draft until a source reports it held",
             )
-        )
     return problems
 
 
