@@ -1,7 +1,8 @@
 """Fingerprint of a catalogue database for the restore drill (bench/restore_drill.sh).
 
-Prints, one per line and sorted: the row count of every table, a hash of every public
-list's CSV export, and a hash of every fixture file ``export_catalogue`` writes. Two
+Prints, one per line and sorted: the row count of every table, a hash of every source's
+stored text, a hash of every public list's CSV export, and a hash of every fixture file
+``export_catalogue`` writes. Two
 databases holding the same data print the same lines.
 
     DATABASE_URL=… DJANGO_ALLOW_INSECURE_KEY=1 .venv/bin/python bench/restore_drill.py
@@ -24,6 +25,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from processes.catalogue import export_catalogue  # noqa: E402
+from processes.models import SourceText  # noqa: E402
 
 EXPORTS = [
     "/processes/export.csv",
@@ -46,6 +48,9 @@ def main():
         for table in connection.introspection.table_names(cursor):
             cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
             lines.append(f"rows {table} {cursor.fetchone()[0]}")
+    # every source's stored text, a curator's added source among them
+    for stored in SourceText.objects.select_related("source"):
+        lines.append(f"text {stored.source.file_name} {digest(stored.text.encode('utf-8'))}")
     client = Client(HTTP_HOST="127.0.0.1")
     for url in EXPORTS:
         response = client.get(url)

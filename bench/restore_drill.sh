@@ -12,6 +12,11 @@ work="$(mktemp -d)"
 scratch_dbs=()
 export DJANGO_ALLOW_INSECURE_KEY=1
 unset DJANGO_SECRET_KEY DJANGO_DEBUG DATABASE_URL
+# The sources' folder the drill's catalogues use: a copy of the seeds, where the added
+# source's text is written (a deployment backs this folder up with the database).
+export CATALOGUE_SOURCES_DIR="$work/sources"
+mkdir -p "$CATALOGUE_SOURCES_DIR"
+cp ../shared/seeds/*.txt "$CATALOGUE_SOURCES_DIR"/ 2>/dev/null || true
 
 cleanup() {
     for db in "${scratch_dbs[@]}"; do
@@ -24,17 +29,24 @@ trap cleanup EXIT
 step() { printf '\n=== %s ===\n' "$*"; }
 
 # A scratch catalogue at $1, with an edit the fixtures do not hold (so the backup, not a
-# reload of the fixtures, must be what brings it back) and a curator account.
+# reload of the fixtures, must be what brings it back), a curator account, and a source a
+# curator added by upload (its text stored, and written to the sources' folder).
 make_catalogue() {
     DATABASE_URL="$1" $PY manage.py migrate --noinput -v0
     DATABASE_URL="$1" $PY manage.py load_catalogue -v0
     DATABASE_URL="$1" $PY manage.py shell -v0 -c "
 from django.contrib.auth.models import User
-from processes.models import Process
+from processes import source_files
+from processes.models import Citation, Process, Source
 p = Process.objects.get(slug='budapest-process')
 p.description += ' [edited before the backup]'
 p.save()
 User.objects.create_user('drill-curator', password='drill-password-1234', is_staff=True)
+added = Source.objects.create(file_name='005_drill-added-source.txt', slug='drill-added-source',
+    title='A source added before the backup', short_title='Drill source', kind='paper')
+source_files.store_text(added, source_files.extract_text('added.txt',
+    b'A source a curator uploaded. Its members meet once a year.\\n'))
+Citation.objects.create(source=added, locator='Whole text', quotation='Its members meet once a year.')
 "
 }
 
@@ -52,7 +64,16 @@ compare() {
     grep -q "edited before the backup" <(DATABASE_URL="$2" $PY manage.py shell -v0 -c "
 from processes.models import Process
 print(Process.objects.get(slug='budapest-process').description)")
-    echo "identical: $(grep -c '^rows' "$work/after.txt") tables ($(awk '$1 == "rows" {n += $3} END {print n}' "$work/after.txt") rows), $(grep -c '^csv' "$work/after.txt") CSV exports, $(grep -c '^fixture' "$work/after.txt") fixture files"
+    # The other way back: the fixtures written from the restored database and the sources'
+    # folder, loaded into an empty database, give the added source its text again.
+    rm -rf "$work/fixtures" "$work/reloaded.sqlite3" && mkdir "$work/fixtures"
+    DATABASE_URL="$2" $PY manage.py export_catalogue --directory "$work/fixtures" >/dev/null
+    DATABASE_URL="sqlite:///$work/reloaded.sqlite3" $PY manage.py migrate --noinput -v0
+    DATABASE_URL="sqlite:///$work/reloaded.sqlite3" $PY manage.py load_catalogue -v0 "$work"/fixtures/*.json
+    grep -q "^text 005_drill-added-source.txt " "$work/after.txt"
+    grep "^text 005_drill-added-source.txt " "$work/after.txt" | diff - <(
+        DATABASE_URL="sqlite:///$work/reloaded.sqlite3" $PY bench/restore_drill.py | grep "^text 005_drill")
+    echo "identical: $(grep -c '^rows' "$work/after.txt") tables ($(awk '$1 == "rows" {n += $3} END {print n}' "$work/after.txt") rows), $(grep -c '^csv' "$work/after.txt") CSV exports, $(grep -c '^fixture' "$work/after.txt") fixture files, $(grep -c '^text' "$work/after.txt") source texts (and the added source's text reloaded from the fixtures and the sources' folder)"
 }
 
 step "SQLite: online backup, restore to a new file, compare"
