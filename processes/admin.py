@@ -121,6 +121,8 @@ class SourceForm(forms.ModelForm):
                 self.add_error("text_file", "Upload the document: a new source needs its text.")
             return cleaned
         try:
+            # Refused by its declared size before a byte is read into memory.
+            source_files.check_size(upload.size)
             cleaned["extracted_text"] = source_files.extract_text(upload.name, upload.read())
         except source_files.SourceFileError as exc:
             self.add_error("text_file", str(exc))

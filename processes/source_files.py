@@ -33,13 +33,18 @@ def max_upload_bytes():
     return settings.CATALOGUE_SOURCE_UPLOAD_MAX_BYTES
 
 
+def check_size(size):
+    """Raise SourceFileError if a file of ``size`` bytes is over the cap."""
+    limit = max_upload_bytes()
+    if size > limit:
+        raise SourceFileError(
+            f"The file is {size:,} bytes; a source file may be at most {limit:,} bytes."
+        )
+
+
 def extract_text(name, data):
     """The text of an uploaded file given its name and bytes; raises SourceFileError."""
-    limit = max_upload_bytes()
-    if len(data) > limit:
-        raise SourceFileError(
-            f"The file is {len(data):,} bytes; a source file may be at most {limit:,} bytes."
-        )
+    check_size(len(data))
     kind, magic = KINDS.get(Path(name or "").suffix.lower(), (None, None))
     if kind is None:
         raise SourceFileError(
