@@ -74,7 +74,7 @@ class SourceForm(forms.ModelForm):
     file that cannot be read is a form error, never a server error."""
 
     text_file = forms.FileField(
-        label="text file",
+        label="Text file",
         required=False,
         help_text="The document as plain text (.txt), PDF (.pdf) or HTML (.html). Its text "
         "is stored, searched when you cite it, and shown around cited passages.",
@@ -103,6 +103,15 @@ class SourceForm(forms.ModelForm):
             "description",
             "sections",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "file_name" in self.fields:
+            self.fields["file_name"].help_text = (
+                "The name its text is kept under in the sources' folder, ending in .txt "
+                "(a PDF's or HTML page's text is kept as plain text), e.g. "
+                "005_igad-migration-policy.txt."
+            )
 
     def clean_file_name(self):
         name = self.cleaned_data["file_name"]
@@ -173,12 +182,19 @@ class SourceAdmin(CatalogueAdmin):
             return JsonResponse({"matches": [], "stored": stored is not None})
         pattern = passages.pattern_for(words)
         matches = []
-        for found in pattern.finditer(stored.text) if pattern else ():
-            start, end = max(0, found.start() - 300), min(len(stored.text), found.end() + 300)
-            matches.append({"text": re.sub(r"\s+", " ", stored.text[start:end])})
+        text = stored.text
+        more = False
+        for found in pattern.finditer(text) if pattern else ():
             if len(matches) == 20:
+                more = True
                 break
-        return JsonResponse({"matches": matches, "stored": True})
+            # about 300 characters each side, widened to whole words
+            around = passages.word_boundaries(
+                text,
+                passages.Span(max(0, found.start() - 300), min(len(text), found.end() + 300)),
+            )
+            matches.append({"text": re.sub(r"\s+", " ", text[around.start : around.end])})
+        return JsonResponse({"matches": matches, "stored": True, "more": more})
 
     def get_queryset(self, request):
         return (
@@ -195,7 +211,10 @@ class SourceAdmin(CatalogueAdmin):
         only): stored by load_catalogue from CATALOGUE_SOURCES_DIR."""
         stored = SourceText.objects.filter(source=source).first() if source.pk else None
         if stored is None:
-            return "No text stored: put the file in CATALOGUE_SOURCES_DIR and load the catalogue."
+            return (
+                "No text stored yet: upload the document in “Text file” below (or put its "
+                "text file in CATALOGUE_SOURCES_DIR and load the catalogue)."
+            )
         return format_html(
             '<p>{} characters, SHA-256 {}, stored {}.</p><pre class="source-text" '
             'style="white-space: pre-wrap; max-height: 40em; overflow: auto">{}</pre>',

@@ -108,8 +108,11 @@ def facts_resting_on(citation):
     published = Publication.PUBLISHED
     facts = []
 
-    def add(kind, record, url, detail=""):
-        facts.append({"kind": kind, "record": str(record), "url": url, "detail": detail})
+    def add(kind, record, url, detail="", english=True):
+        # ``english``: the name is the sources' English (a state's name is translated).
+        facts.append(
+            {"kind": kind, "record": str(record), "url": url, "detail": detail, "english": english}
+        )
 
     for process in citation.processes.filter(publication=published).order_by("name"):
         add(_("Process"), process.name, process.get_absolute_url())
@@ -124,8 +127,9 @@ def facts_resting_on(citation):
         add(
             _("Participation"),
             participation.participant,
-            participation.process.get_absolute_url(),
+            participation.participant.get_absolute_url(),
             f"{participation.get_role_display()} – {participation.process.name}",
+            english=participation.organization_id is not None,
         )
     for event in citation.events.filter(publication=published).order_by("start_date", "title"):
         add(_("Event"), event.title, event.get_absolute_url())

@@ -229,8 +229,17 @@ def group_by_role(participations):
         group["items"].append(participation)
     for group in groups.values():
         cited = {tuple(c.pk for c in p.citations.all()) for p in group["items"]}
-        shared = len(cited) == 1 and len(group["items"]) > 1
-        group["citations"] = list(group["items"][0].citations.all()) if shared else []
+        distinct = {}
+        for participation in group["items"]:
+            for citation in participation.citations.all():
+                distinct.setdefault(citation.pk, citation)
+        # A passage shared by many participants is shown once above them: one set of
+        # citations for all, or one citation each out of a few (a row's observer States
+        # and observer organizations), never the same passage repeated on every line.
+        shared = len(group["items"]) > 1 and (
+            len(cited) == 1 or (all(len(pks) == 1 for pks in cited) and len(distinct) <= 3)
+        )
+        group["citations"] = list(distinct.values()) if shared else []
     return groups
 
 

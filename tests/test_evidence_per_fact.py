@@ -101,3 +101,22 @@ def test_the_participant_rule_names_a_participation_whose_passage_does_not_name_
     ), found
     participation.citations.set([citation])
     assert not fidelity.check_participation_passages(fidelity.read_sources(), fidelity.Exceptions())
+
+
+def test_a_passage_shared_by_a_groups_participants_is_shown_once(client, catalogue):
+    """Bali's observers cite two cells of the row (States, organizations): each passage
+    stands once above the 32 observers, not on every line."""
+    page = client.get("/processes/bali-process/").content.decode()
+    group = page.split(">Observer or partner <", 1)[1].split("<h3>", 1)[0]
+    shown = _quotations(group)
+    assert len(shown) == len(set(shown)) == 2
+    assert len(PARTICIPANT.findall(group.split('<ul class="participants">', 1)[1])) == 32
+
+
+def test_the_passage_page_links_each_participant_to_its_own_page(client, catalogue):
+    participation = Participation.objects.get(
+        process__slug="bali-process", state__iso3="IRQ", role="member"
+    )
+    citation = participation.citations.get()
+    body = client.get(citation.get_context_url()).content.decode()
+    assert f'<a href="{participation.state.get_absolute_url()}">Iraq</a>' in body

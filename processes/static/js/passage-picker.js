@@ -31,7 +31,9 @@
     var results = document.createElement("div");
     results.className = "passage-results";
     box.append(label, input, status, results);
-    quotation.parentNode.insertBefore(box, quotation);
+    // Above the quotation's row, not inside it: the row lays its label and box side by side.
+    var row = quotation.closest(".form-row") || quotation.parentNode;
+    row.parentNode.insertBefore(box, row);
 
     var timer = null;
     function search() {
@@ -44,9 +46,10 @@
         .then(function (answer) { return answer.json(); })
         .then(function (data) {
           if (!data.stored) { status.textContent = "This source has no stored text to search."; return; }
-          status.textContent = data.matches.length ?
-            data.matches.length + " places hold these words: select the exact words to quote." :
-            "The source's text does not hold these words.";
+          var n = data.matches.length;
+          status.textContent = !n ? "The source's text does not hold these words." :
+            (data.more ? "The first " + n + " of more places" : n === 1 ? "One place" : n + " places") +
+            " holding these words: select the exact words to quote.";
           data.matches.forEach(function (match) {
             var p = document.createElement("p");
             p.className = "passage-result";
