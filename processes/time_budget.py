@@ -109,6 +109,19 @@ def _sqlite_deadline(connection, at):
         deadlines.remove(deadline)
 
 
+def _take_late_cancellation(raw):
+    """A statement timeout that fired just as the block's last statement ended is delivered
+    to the connection's next statement: take it on a statement of our own, outside any
+    transaction, so that it never cancels the caller's next query."""
+    for _ in range(3):
+        try:
+            raw.execute("SELECT 1")
+            return
+        except Exception as exc:
+            if type(exc).__name__ != "QueryCanceled":
+                raise
+
+
 def _end_postgresql_block(connection, raw, nested):
     """Roll the block back (restoring statement_timeout); a rollback that is itself cut
     short is retried, and a connection that still cannot be restored is closed rather
@@ -122,6 +135,8 @@ def _end_postgresql_block(connection, raw, nested):
         try:
             for statement in statements:
                 raw.execute(statement)
+            if not nested:
+                _take_late_cancellation(raw)
             return
         except Exception as exc:
             if type(exc).__name__ != "QueryCanceled":
