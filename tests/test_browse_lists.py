@@ -1,6 +1,5 @@
 """Public lists: filters, facets, sorting, paging and what the page says about them."""
 
-import time
 from contextlib import contextmanager
 
 import pytest
@@ -208,10 +207,10 @@ def test_time_limit_stops_a_slow_query_and_leaves_the_connection_usable(catalogu
         "WHERE i < 100000000) SELECT count(*) FROM n",
         "postgresql": "SELECT pg_sleep(10)",
     }[connection.vendor]
-    started = time.monotonic()
+    # The query alone would take 10 s or more: that it is cancelled with an OperationalError
+    # is the proof of the bound (no stopwatch, which a busy machine would fail).
     with pytest.raises(OperationalError), time_limit(50), connection.cursor() as cursor:
         cursor.execute(slow)
-    assert time.monotonic() - started < 5  # the query alone would take 10 s or more
     assert Process.objects.filter(slug="budapest-process").exists()
 
 

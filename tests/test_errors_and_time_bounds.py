@@ -108,12 +108,10 @@ def slow_home(monkeypatch):
 # otherwise abort the transaction every request of the test shares.
 @pytest.mark.django_db(transaction=True)
 def test_a_page_past_its_time_limit_is_stopped_with_a_503(slow_home, settings, error_log):
-    import time
-
     settings.PAGE_TIME_LIMIT_SECONDS = 0.3
-    started = time.monotonic()
+    # The bound is proved by the slow query being cancelled (the view raises if it is not),
+    # not by a stopwatch: a busy machine must not fail this test.
     response = Client(raise_request_exception=False).get("/")
-    assert time.monotonic() - started < 3
     assert response.status_code == 503
     assert "This page took too long" in response.content.decode()
     assert response["X-Request-ID"] in response.content.decode()
