@@ -26,6 +26,7 @@ from processes.admin_tools import (
     CatalogueAdmin,
     CatalogueInline,
     CitationInline,
+    ClaimInline,
     VerificationFilter,
     count_column,
     count_related,
@@ -35,12 +36,12 @@ from processes.lists import ORGANIZATIONS, PARTICIPATIONS, PROCESSES, STATES
 from processes.models import (
     CheckException,
     Citation,
+    Claim,
     LanguageName,
     MemberState,
     Organization,
     Participation,
     Process,
-    ProcessClaim,
     Region,
     Role,
     Source,
@@ -475,17 +476,6 @@ class ProcessCitationInline(CitationInline):
     model = Process.citations.through
 
 
-class ProcessClaimInline(CatalogueInline):
-    model = ProcessClaim
-    autocomplete_fields = ["citation"]
-    # Two notes (the public one and the curators') side by side in a row: narrow boxes, so
-    # that the process form still fits a 1,280 px window.
-    formfield_overrides = {
-        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 14})}
-    }
-    verbose_name_plural = "disputed facts (one source's value each)"
-
-
 @admin.register(Process)
 class ProcessAdmin(CatalogueAdmin):
     list_display = [
@@ -546,7 +536,7 @@ class ProcessAdmin(CatalogueAdmin):
         CURATOR_FIELDSET,
         PUBLISHING_FIELDSET,
     ]
-    inlines = [ParticipationInline, ProcessCitationInline, ProcessClaimInline]
+    inlines = [ParticipationInline, ProcessCitationInline, ClaimInline]
     csv_columns = PROCESSES.columns
     change_form_template = "admin/processes/process/change_form.html"
 
@@ -650,14 +640,22 @@ class ParticipationAdmin(CatalogueAdmin):
         return obj.process.get_absolute_url()
 
 
-@admin.register(ProcessClaim)
-class ProcessClaimAdmin(CatalogueAdmin):
-    list_display = ["process", "field", "value", "citation"]
-    list_filter = ["field"]
-    search_fields = ["process__name", "process__short_name", "field", "value", "note"]
-    ordering = ["process__name", "field"]
-    autocomplete_fields = ["process", "citation"]
-    list_select_related = ["process", "citation__source"]
+@admin.register(Claim)
+class ClaimAdmin(CatalogueAdmin):
+    """Every claim of every kind of record, in one list."""
+
+    list_display = ["record", "field", "value", "citation"]
+    list_filter = ["content_type", "field"]
+    search_fields = ["field", "value", "quotation", "note"]
+    ordering = ["content_type", "object_id", "field"]
+    autocomplete_fields = ["citation"]
+    list_select_related = ["content_type", "citation__source"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("record")
+
+    def public_path(self, obj):
+        return obj.record.get_absolute_url()
 
 
 @admin.register(CheckException)

@@ -18,6 +18,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
@@ -31,7 +33,7 @@ from simple_history.models import is_historic
 from processes.browsing import csv_response, download
 from processes.catalogue import with_natural_keys
 from processes.export import stream_rows
-from processes.models import Publication, Publishable, Versioned
+from processes.models import Claim, Publication, Publishable, Versioned
 
 # --- history -------------------------------------------------------------------------------
 
@@ -226,8 +228,27 @@ def _cell(field):
 def model_columns(model):
     """(name, getter) columns for a model the public site does not export: one per
     concrete field, then one per many-to-many relation."""
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    return [(field.name, _cell(field)) for field in [*fields, *model._meta.many_to_many]]
+    generic = [f for f in model._meta.private_fields if isinstance(f, GenericForeignKey)]
+    # A generic relation ("the record a claim is about") is one column, named as the
+    # fixtures name it (kind and natural key), not a content type and a row number.
+    hidden = {name for f in generic for name in (f.ct_field, f.fk_field)}
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.name not in hidden
+    ]
+    columns = [(f.name, _record_cell(f.name)) for f in generic]
+    return columns + [(field.name, _cell(field)) for field in [*fields, *model._meta.many_to_many]]
+
+
+def _record_cell(name):
+    def cell(obj):
+        record = getattr(obj, name)
+        if record is None:
+            return ""
+        return " ".join([record._meta.label_lower, *map(str, record.natural_key())])
+
+    return cell
 
 
 def export_csv(request, queryset, public_columns, name):
@@ -440,6 +461,23 @@ class CatalogueInline(LabelledInlineMixin, CatalogueFormMixin, admin.TabularInli
     extra = 0
     template = "admin/edit_inline/tabular_catalogue.html"
     show_row_label = True
+
+
+class ClaimInline(LabelledInlineMixin, GenericTabularInline):
+    """A record's claims (one source's value for one of its facts, with the passage that
+    states it), edited on the record's own page: the same inline for every kind of record."""
+
+    model = Claim
+    extra = 0
+    template = "admin/edit_inline/tabular_catalogue.html"
+    show_row_label = True
+    fields = ["field", "value", "citation", "quotation", "note", "curator_notes"]
+    autocomplete_fields = ["citation"]
+    # Three texts side by side in a row: narrow boxes, so that the form fits 1,280 px.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 14})}
+    }
+    verbose_name_plural = "claims (one source's value for a fact, with its passage)"
 
 
 class RelationInline(LabelledInlineMixin, admin.TabularInline):

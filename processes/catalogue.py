@@ -14,7 +14,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 
@@ -30,14 +30,12 @@ MODEL_ORDER = [
     "processes.region",
     "processes.organization",
     "processes.process",
-    "processes.processclaim",
     "processes.languagename",
     "processes.participation",
     "timeline.document",
     "timeline.documentpart",
     "timeline.event",
-    "timeline.eventclaim",
-    "timeline.documentclaim",
+    "processes.claim",
     "processes.checkexception",
 ]
 
@@ -136,6 +134,53 @@ def _refuse_nul(record):
         )
 
 
+# A claim names its record (a process, event or document) by the record's model and
+# natural key — ``"record": ["processes.process", "bali-process"]`` — where the database
+# holds a content type and a row number, which differ from one database to another.
+RECORD = "record"
+
+
+def _generic_relation(model):
+    """The model's generic foreign key to "its record", if it has one."""
+    return next((f for f in model._meta.private_fields if f.name == RECORD), None)
+
+
+def _with_row_numbers(record, using):
+    """The fixture record as Django's deserializer reads it: a generic ``record`` given by
+    model and natural key turned into its content type and row number."""
+    model = apps.get_model(record.label)
+    relation = _generic_relation(model)
+    fields = record.data.get("fields")
+    if relation is None or not isinstance(fields, dict):
+        return record.data
+    named = fields.get(RECORD)
+    if not isinstance(named, list) or not named or not isinstance(named[0], str):
+        raise CatalogueLoadError(
+            f'{record.describe()}: {RECORD}: give the record as ["app.model", natural key…]'
+        )
+    label, *key = named
+    targets = {
+        f.model._meta.label_lower: f.model
+        for candidate in apps.get_models()
+        for f in candidate._meta.private_fields
+        if getattr(f, "related_model", None) is model
+    }
+    target = targets.get(label)
+    if target is None:
+        raise CatalogueLoadError(
+            f"{record.describe()}: {RECORD}: {label!r} is not a kind of record with claims; "
+            "expected one of " + ", ".join(sorted(targets))
+        )
+    try:
+        pk = target._default_manager.db_manager(using).get_by_natural_key(*key).pk
+    except (ObjectDoesNotExist, TypeError, ValueError):
+        raise CatalogueLoadError(f"{record.describe()}: {RECORD}: no {label} {key!r}") from None
+    fields = {name: value for name, value in fields.items() if name != RECORD}
+    fields[relation.ct_field] = list(target._meta.label_lower.split("."))
+    fields[relation.fk_field] = pk
+    return {**record.data, "fields": fields}
+
+
 def _save_record(record, using, loaded):
     """Validate and save one record; return it if it refers forward to a record of the
     same kind not loaded yet (a parent organization further down the file).
@@ -145,7 +190,7 @@ def _save_record(record, using, loaded):
     """
     (deserialized,) = serializers.deserialize(
         "json",
-        json.dumps([record.data]),
+        json.dumps([_with_row_numbers(record, using)]),
         using=using,
         ignorenonexistent=False,
         handle_forward_references=True,
@@ -274,7 +319,7 @@ def check_catalogue(with_sources=True, seeds=None):
     against it."""
     Process = apps.get_model("processes", "Process")
     Participation = apps.get_model("processes", "Participation")
-    ProcessClaim = apps.get_model("processes", "ProcessClaim")
+    Claim = apps.get_model("processes", "Claim")
     StateAlias = apps.get_model("processes", "StateAlias")
     Event = apps.get_model("timeline", "Event")
     Document = apps.get_model("timeline", "Document")
@@ -297,7 +342,9 @@ def check_catalogue(with_sources=True, seeds=None):
             )
 
     disputed_totals = set(
-        ProcessClaim.objects.filter(field="member_count").values_list("process_id", flat=True)
+        Claim.objects.filter(field="member_count", content_type__model="process").values_list(
+            "object_id", flat=True
+        )
     )
     for process in Process.objects.filter(stated_member_total__isnull=False):
         counted = member_count(process)
@@ -376,14 +423,12 @@ FIXTURE_FILES = {
     "processes.region": "regions.json",
     "processes.organization": "organizations.json",
     "processes.process": "processes.json",
-    "processes.processclaim": "claims.json",
     "processes.languagename": "language-names.json",
     "processes.participation": "participations.json",
     "timeline.document": "documents.json",
     "timeline.documentpart": "document-parts.json",
     "timeline.event": "events.json",
-    "timeline.eventclaim": "claims.json",
-    "timeline.documentclaim": "claims.json",
+    "processes.claim": "claims.json",
     "processes.checkexception": "check-exceptions.json",
 }
 
@@ -417,6 +462,8 @@ def with_natural_keys(queryset):
         )
         for field in model._meta.many_to_many
     ]
+    if _generic_relation(model) is not None:
+        prefetches.append(RECORD)
     return queryset.select_related(*related).prefetch_related(*prefetches)
 
 
@@ -450,6 +497,14 @@ def serialize_model(label, using="default"):
             # PostgreSQL's jsonb keeps an object's keys in an order of its own; SQLite keeps
             # them as written. Sorted, both databases write the same file.
             record["fields"][name] = _keys_sorted(record["fields"][name])
+    relation = _generic_relation(model)
+    if relation is not None:
+        for obj, record in zip(objects, records, strict=True):
+            fields = record["fields"]
+            del fields[relation.ct_field], fields[relation.fk_field]
+            target = getattr(obj, RECORD)
+            named = [target._meta.label_lower, *target.natural_key()]
+            record["fields"] = {RECORD: named, **fields}
     natural_keys = [obj.natural_key() for obj in objects]
     paired = sorted(zip(natural_keys, records, strict=True), key=lambda p: _sort_key(p[0]))
     return [record for _, record in paired]

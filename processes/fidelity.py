@@ -582,19 +582,20 @@ def check_quotations_in_prose(sources, exceptions):
     return problems
 
 
+def _claims():
+    """Every claim, with its record and citation read up front."""
+    Claim = apps.get_model("processes", "Claim")
+    return Claim.objects.select_related("citation__source").prefetch_related("record")
+
+
 def check_located_values(sources, exceptions):
     """Claim values, citation quotations and quoted document parts, each within the
     section its citation's locator names."""
     problems = []
     checks = []
-    for app_label, name in (
-        ("processes", "ProcessClaim"),
-        ("timeline", "EventClaim"),
-        ("timeline", "DocumentClaim"),
-    ):
-        model = apps.get_model(app_label, name)
-        for claim in model.objects.select_related("citation__source"):
-            checks.append((_label(model), claim, "value", claim.value, claim.citation))
+    for claim in _claims():
+        checks.append(("processes.claim", claim, "value", claim.value, claim.citation))
+        checks.append(("processes.claim", claim, "quotation", claim.quotation, claim.citation))
     Citation = apps.get_model("processes", "Citation")
     for citation in Citation.objects.select_related("source").exclude(quotation=""):
         checks.append(("processes.citation", citation, "quotation", citation.quotation, citation))
@@ -635,9 +636,7 @@ PROSE_FIELDS = {
     "processes.process": ["description", "participants_note"],
     "processes.organization": ["description"],
     "processes.participation": ["note"],
-    "processes.processclaim": ["note"],
-    "timeline.eventclaim": ["note"],
-    "timeline.documentclaim": ["note"],
+    "processes.claim": ["note"],
     "timeline.document": ["summary"],
     "timeline.event": ["description"],
 }
@@ -852,9 +851,7 @@ PUBLIC_TEXT_FIELDS = {
     ],
     "processes.organization": ["name", "description"],
     "processes.participation": ["note"],
-    "processes.processclaim": ["value", "note"],
-    "timeline.eventclaim": ["value", "note"],
-    "timeline.documentclaim": ["value", "note"],
+    "processes.claim": ["value", "note"],
     "timeline.document": ["title", "short_title", "summary"],
     "timeline.event": ["title", "description", "city", "venue"],
 }
@@ -1052,6 +1049,22 @@ def check_participation_passages(sources, exceptions):
     return problems
 
 
+def check_claim_passages(sources, exceptions):
+    """Each claim shows its own passage, and that passage states the claim's value (a
+    passage about the place in general proves nothing about the value shown beside it)."""
+    problems = []
+    for claim in _claims():
+        exceptions.checked["evidence"] += 1
+        if not claim.quotation:
+            message = f"no passage states its value {claim.value!r}"
+        elif locate(claim.quotation, claim.value) is None:
+            message = f"its passage does not state its value {claim.value!r}"
+        else:
+            continue
+        exceptions.report(problems, "evidence", "processes.claim", claim, claim.field, message)
+    return problems
+
+
 # What a description says of a meeting its source only announces or plans.
 ANNOUNCED_ONLY = re.compile(
     r"\b(?:planned|announced|scheduled|was to be|were to be|will be held|does not confirm)\b",
@@ -1088,6 +1101,7 @@ RULES = [
     check_public_text,
     check_evidence,
     check_participation_passages,
+    check_claim_passages,
     check_announced_events,
 ]
 
@@ -1097,7 +1111,7 @@ CHECKED_UNITS = {
     "overlap": "descriptions and summaries",
     "duplicate": "pairs of records",
     "public_text": "public text values",
-    "evidence": "category, scope and status values and participants",
+    "evidence": "category, scope and status values, participants and claimed values",
 }
 FIGURES_START = "<!-- figures of the last run: written by check_catalogue --update-docs -->"
 FIGURES_END = "<!-- end of the figures -->"

@@ -9,6 +9,8 @@ import functools
 import re
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
@@ -248,6 +250,12 @@ def stored_text(source_id, sha256):
     return SourceText.objects.get(source_id=source_id, sha256=sha256).text
 
 
+def stored_text_of(source_id):
+    """The stored text of a source, or None where none is stored."""
+    digest = SourceText.objects.filter(source_id=source_id).values_list("sha256", flat=True).first()
+    return None if digest is None else stored_text(source_id, digest)
+
+
 class CitationManager(models.Manager):
     def get_by_natural_key(self, source_file_name, locator):
         return self.get(source__file_name=source_file_name, locator=locator)
@@ -302,15 +310,8 @@ class Citation(models.Model):
         super().clean()
         if not self.quotation or not self.source_id:
             return
-        digest = (
-            SourceText.objects.filter(source_id=self.source_id)
-            .values_list("sha256", flat=True)
-            .first()
-        )
-        if (
-            digest is not None
-            and locate(stored_text(self.source_id, digest), self.quotation) is None
-        ):
+        text = stored_text_of(self.source_id)
+        if text is not None and locate(text, self.quotation) is None:
             raise ValidationError(
                 {
                     "quotation": "These words are not in the text of "
@@ -669,6 +670,7 @@ class Process(CitedNames, Publishable):
     )
     curator_notes = curator_notes_field()
     citations = models.ManyToManyField(Citation, blank=True, related_name="processes")
+    claims = GenericRelation("processes.Claim", related_query_name="process")
 
     objects = SlugManager.from_queryset(ProcessQuerySet)()
     history = CatalogueHistory(m2m_fields=["regions", "topics", "citations"])
@@ -706,60 +708,107 @@ class Process(CitedNames, Publishable):
         return (self.slug,)
 
 
-class ClaimBase(models.Model):
-    """One source's value for a fact, kept when sources disagree (or a source disagrees
-    with itself), so that both values stand side by side with their citations."""
-
-    field = models.CharField(
-        max_length=50, help_text="The fact in question, e.g. year_established."
-    )
-    value = models.CharField(max_length=300)
-    citation = models.ForeignKey(Citation, on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(blank=True, help_text="Shown publicly beside the value.")
-    curator_notes = curator_notes_field()
-
-    class Meta:
-        abstract = True
-
-    @property
-    def field_label(self):
-        """The fact in words for readers ("start date", not "start_date")."""
-        return self.field.replace("_", " ")
-
-
-class ProcessClaimManager(models.Manager):
-    def get_by_natural_key(self, process_slug, field, source_file_name, locator):
+class ClaimManager(models.Manager):
+    def get_by_natural_key(self, record_label, record_key, field, source_file_name, locator):
+        content_type = ContentType.objects.get_by_natural_key(*record_label.split("."))
+        record = content_type.model_class()._default_manager.get_by_natural_key(*record_key)
         return self.get(
-            process__slug=process_slug,
+            content_type=content_type,
+            object_id=record.pk,
             field=field,
             citation__source__file_name=source_file_name,
             citation__locator=locator,
         )
 
 
-class ProcessClaim(ClaimBase):
-    """A disputed fact about a process, as one source states it."""
+class Claim(models.Model):
+    """One source's value for one fact of a record (a process's year, an event's date, a
+    document's title), with the passage of that source that states it.
 
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="claims")
+    The one mechanism for facts the sources word differently or disagree on, for every
+    kind of record: several claims on the same fact stand side by side, each with its own
+    words, its citation (the place) and its passage (the words at that place that state
+    the value). Records reach theirs through ``record.claims`` (a ``GenericRelation``).
+    """
 
-    objects = ProcessClaimManager()
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(
+        max_length=50, help_text="The fact in question, e.g. year_established."
+    )
+    value = models.CharField(max_length=300)
+    citation = models.ForeignKey(Citation, on_delete=models.PROTECT, related_name="claims")
+    quotation = models.TextField(
+        blank=True,
+        help_text=(
+            "The words at the citation's place that state this value, copied exactly and "
+            "ending at word boundaries. Shown in quotation marks beside the value."
+        ),
+    )
+    note = models.TextField(blank=True, help_text="Shown publicly beside the value.")
+    curator_notes = curator_notes_field()
+
+    objects = ClaimManager()
     history = CatalogueHistory()
 
     class Meta:
-        ordering = ["process", "field", "citation"]
+        ordering = ["content_type", "object_id", "field", "citation"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="claim_record")]
         constraints = [
             models.UniqueConstraint(
-                fields=["process", "field", "citation"], name="processclaim_unique"
+                fields=["content_type", "object_id", "field", "citation"], name="claim_unique"
             )
         ]
 
     def __str__(self):
-        return f"{self.process}: {self.field} = {self.value} ({self.citation})"
+        return f"{self.record}: {self.field} = {self.value} ({self.citation})"
+
+    def get_absolute_url(self):
+        return self.citation.get_absolute_url()
+
+    @property
+    def field_label(self):
+        """The fact in words for readers ("start date", not "start_date")."""
+        return self.field.replace("_", " ")
+
+    @property
+    def source(self):
+        return self.citation.source
+
+    @property
+    def locator(self):
+        return self.citation.locator
+
+    def get_context_url(self):
+        """Its passage read in context (see ``Citation.get_context_url``)."""
+        return f"{self.citation.source.get_absolute_url()}claims/{self.pk}/"
+
+    def clean(self):
+        """The passage is the source's own words at word boundaries, and it states the
+        value (or the record would show a passage that does not hold its fact)."""
+        super().clean()
+        if not self.quotation or not self.citation_id:
+            return
+        text = stored_text_of(self.citation.source_id)
+        if text is not None and locate(text, self.quotation) is None:
+            raise ValidationError(
+                {
+                    "quotation": "These words are not in the text of "
+                    f"“{self.citation.source.short_title}”: copy them exactly from the source."
+                }
+            )
 
     def natural_key(self):
-        return (self.process.slug, self.field, *self.citation.natural_key())
+        record = self.record
+        return (
+            record._meta.label_lower,
+            list(record.natural_key()),
+            self.field,
+            *self.citation.natural_key(),
+        )
 
-    natural_key.dependencies = ["processes.process", "processes.citation"]
+    natural_key.dependencies = ["processes.citation"]
 
 
 class NameLanguage(models.TextChoices):

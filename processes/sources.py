@@ -9,10 +9,10 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from processes.models import (
+    Claim,
     Organization,
     Participation,
     Process,
-    ProcessClaim,
     Publication,
     Role,
 )
@@ -55,22 +55,20 @@ CITING_KINDS = (
     ),
     (
         "process_claims_citing",
-        "Disputed facts about processes",
-        lambda: ProcessClaim.objects.filter(process__publication=Publication.PUBLISHED),
+        _("Disputed facts about processes"),
+        lambda: Claim.objects.filter(process__publication=Publication.PUBLISHED),
         "citation__source",
     ),
     (
         "event_claims_citing",
-        "Disputed facts about events",
-        lambda: _timeline().EventClaim.objects.filter(event__publication=Publication.PUBLISHED),
+        _("Disputed facts about events"),
+        lambda: Claim.objects.filter(event__publication=Publication.PUBLISHED),
         "citation__source",
     ),
     (
         "document_claims_citing",
-        "Disputed facts about documents",
-        lambda: _timeline().DocumentClaim.objects.filter(
-            document__publication=Publication.PUBLISHED
-        ),
+        _("Disputed facts about documents"),
+        lambda: Claim.objects.filter(document__publication=Publication.PUBLISHED),
         "citation__source",
     ),
 )
@@ -100,6 +98,34 @@ def with_citing_counts(sources):
     return sources.annotate(**annotations)
 
 
+def _fact(kind, record, url, detail="", english=True):
+    # ``english``: the name is the sources' English (a state's name is translated).
+    return {"kind": kind, "record": str(record), "url": url, "detail": detail, "english": english}
+
+
+def published_claims(claims):
+    """The claims of ``claims`` whose record is published, with their records."""
+    claims = claims.select_related("citation__source").prefetch_related("record")
+    return [
+        claim
+        for claim in claims
+        if claim.record is not None and claim.record.publication == Publication.PUBLISHED
+    ]
+
+
+def add_claim(facts, claim):
+    """Append the fact ``claim`` states about its record to ``facts``."""
+    record = claim.record
+    facts.append(
+        _fact(
+            _("Disputed value"),
+            getattr(record, "name", None) or record.title,
+            record.get_absolute_url(),
+            f"{claim.field_label}: {claim.value}",
+        )
+    )
+
+
 def facts_resting_on(citation):
     """The public records that cite ``citation``'s place, for its passage page: a list of
     ``{"kind": label, "record": str, "url": page, "detail": what the record takes from it}``
@@ -109,10 +135,7 @@ def facts_resting_on(citation):
     facts = []
 
     def add(kind, record, url, detail="", english=True):
-        # ``english``: the name is the sources' English (a state's name is translated).
-        facts.append(
-            {"kind": kind, "record": str(record), "url": url, "detail": detail, "english": english}
-        )
+        facts.append(_fact(kind, record, url, detail, english))
 
     for process in citation.processes.filter(publication=published).order_by("name"):
         add(_("Process"), process.name, process.get_absolute_url())
@@ -140,31 +163,8 @@ def facts_resting_on(citation):
     ).select_related("document")
     for part in parts:
         add(_("Document part"), part.document.title, part.document.get_absolute_url(), part.text)
-    claims = [
-        (claim, claim.process)
-        for claim in ProcessClaim.objects.filter(
-            citation=citation, process__publication=published
-        ).select_related("process")
-    ]
-    claims += [
-        (claim, claim.event)
-        for claim in timeline.EventClaim.objects.filter(
-            citation=citation, event__publication=published
-        ).select_related("event")
-    ]
-    claims += [
-        (claim, claim.document)
-        for claim in timeline.DocumentClaim.objects.filter(
-            citation=citation, document__publication=published
-        ).select_related("document")
-    ]
-    for claim, record in claims:
-        add(
-            _("Disputed value"),
-            getattr(record, "name", None) or record.title,
-            record.get_absolute_url(),
-            f"{claim.field_label}: {claim.value}",
-        )
+    for claim in published_claims(Claim.objects.filter(citation=citation)):
+        add_claim(facts, claim)
     return facts
 
 

@@ -39,6 +39,11 @@ urlpatterns = [
         views.SourcePassageView.as_view(),
         name="source-passage",
     ),
+    path(
+        "sources/<slug:slug>/claims/<int:pk>/",
+        views.ClaimPassageView.as_view(),
+        name="claim-passage",
+    ),
     path("data/", views.DataPackageView.as_view(), name="data"),
     path("data/<str:name>", views.DataFileView.as_view(), name="data-file"),
     path("participations/", views.ParticipationListView.as_view(), name="participation-list"),

@@ -37,6 +37,7 @@ from processes.matrix import (
 from processes.models import (
     Category,
     Citation,
+    Claim,
     MemberState,
     Organization,
     OrganizationKind,
@@ -50,9 +51,11 @@ from processes.models import (
     UNRegion,
 )
 from processes.sources import (
+    add_claim,
     citing_counts,
     facts_resting_on,
     participant_coverage,
+    published_claims,
     with_citing_counts,
 )
 from timeline.models import Document, Event
@@ -519,21 +522,45 @@ class SourcePassageView(DetailView):
             pk=self.kwargs["pk"],
         )
 
+    def facts(self):
+        return facts_resting_on(self.object)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        citation = self.object
-        stored = getattr(citation.source, "stored_text", None)
-        context["source"] = citation.source
-        context["section"] = citation.section
+        cited = self.object
+        source = cited.source
+        stored = getattr(source, "stored_text", None)
+        context["source"] = source
+        context["section"] = source.section_for(cited.locator)
         context["passage"] = None
         if stored is not None:
-            checked = fidelity.CheckedText(citation.source.file_name, stored.text)
-            span = checked.locate(citation.quotation, citation.locator)
+            checked = fidelity.CheckedText(source.file_name, stored.text)
+            span = checked.locate(cited.quotation, cited.locator)
             if span is not None:
                 context["passage"] = passages.in_context(stored.text, span)
                 context["page"] = passages.page_at(stored.text, span.start)
-        context["facts"] = facts_resting_on(citation)
+        context["facts"] = self.facts()
         return context
+
+
+class ClaimPassageView(SourcePassageView):
+    """/sources/<slug>/claims/<pk>/: the passage stating one claim's value, in context,
+    with the fact it is shown for (a claim of an unpublished record is not public)."""
+
+    def get_object(self, queryset=None):
+        claim = get_object_or_404(
+            Claim.objects.select_related("citation__source__stored_text").exclude(quotation=""),
+            citation__source__slug=self.kwargs["slug"],
+            pk=self.kwargs["pk"],
+        )
+        if not published_claims(Claim.objects.filter(pk=claim.pk)):
+            raise Http404("No published record makes this claim.")
+        return claim
+
+    def facts(self):
+        facts = []
+        add_claim(facts, self.object)
+        return facts
 
 
 # --- participations --------------------------------------------------------------------------

@@ -12,11 +12,11 @@ from django.urls import reverse
 
 from processes.models import (
     Citation,
+    Claim,
     MemberState,
     Organization,
     Participation,
     Process,
-    ProcessClaim,
 )
 from tests.factories import make_curator, make_user
 from timeline.models import Document, Event
@@ -176,15 +176,24 @@ def test_export_selected_participations_matches_the_public_export(curator_client
 
 
 def test_a_model_without_a_public_export_is_exported_field_by_field(curator_client, catalogue):
-    claim = ProcessClaim.objects.select_related("process", "citation__source").first()
+    claim = Claim.objects.select_related("citation__source").first()
     response = curator_client.post(
-        admin_url(ProcessClaim, "changelist"),
+        admin_url(Claim, "changelist"),
         {"action": "export_as_csv", "_selected_action": [claim.pk]},
     )
     header, row = read_csv(response)
     # curators' own export: the curator-only notes travel with it
-    assert header == ["field", "value", "citation", "note", "curator_notes", "process"]
-    assert row[header.index("process")] == claim.process.slug
+    assert header == [
+        "record",
+        "field",
+        "value",
+        "citation",
+        "quotation",
+        "note",
+        "curator_notes",
+    ]
+    assert row[header.index("value")] == claim.value
+    assert row[header.index("record")] == f"{claim.record._meta.label_lower} {claim.record.slug}"
     citation = claim.citation
     assert row[header.index("citation")] == f"{citation.source.file_name}, {citation.locator}"
 

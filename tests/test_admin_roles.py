@@ -22,13 +22,11 @@ CATALOGUE_LISTS = [
     "processes_region",
     "processes_process",
     "processes_participation",
-    "processes_processclaim",
+    "processes_claim",
     "processes_checkexception",
     "timeline_document",
     "timeline_documentpart",
-    "timeline_documentclaim",
     "timeline_event",
-    "timeline_eventclaim",
 ]
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from processes.catalogue import member_count
-from processes.models import Participation, Process, ProcessClaim, Source, StateAlias, Topic
-from timeline.models import Document, DocumentPart, Event, EventClaim
+from processes.models import Participation, Process, Source, StateAlias, Topic
+from timeline.models import Document, DocumentPart, Event
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_all_thirteen_rcps_of_annex_a_are_in_the_catalogue(catalogue):
 def test_each_rcp_lists_as_many_members_as_the_annex_states(catalogue, slug):
     process = Process.objects.get(slug=slug)
     assert process.stated_member_total == ANNEX_A_TOTALS[slug]
-    disputed = ProcessClaim.objects.filter(process=process, field="member_count").exists()
+    disputed = process.claims.filter(field="member_count").exists()
     assert member_count(process) == process.stated_member_total or disputed
     assert set(process.participations.filter(role="member").values_list("as_of", flat=True)) == {
         ANNEX_A
@@ -297,13 +297,13 @@ def test_every_cited_source_file_exists(catalogue):
     ],
 )
 def test_founding_year_disagreements_keep_both_sources(catalogue, slug, values):
-    claims = ProcessClaim.objects.filter(process__slug=slug, field="year_established")
+    claims = Process.objects.get(slug=slug).claims.filter(field="year_established")
     assert {c.value for c in claims} == values
     assert len({c.citation.source_id for c in claims}) == 2
 
 
 def test_gcim_founding_year_disagreement_is_kept(catalogue):
-    claims = EventClaim.objects.filter(event__slug="2003-establishment-of-gcim")
+    claims = Event.objects.get(slug="2003-establishment-of-gcim").claims.all()
     assert {c.value for c in claims} == {"2003", "2004"}
 
 

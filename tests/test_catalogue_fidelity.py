@@ -19,10 +19,10 @@ from processes.catalogue import check_catalogue
 from processes.models import (
     CheckException,
     Citation,
+    Claim,
     Organization,
     Participation,
     Process,
-    ProcessClaim,
 )
 from timeline.models import Document, Event
 
@@ -120,7 +120,7 @@ def test_a_un_symbol_found_only_inside_a_url_is_reported(catalogue):
 
 @needs_seeds
 def test_a_claim_value_outside_the_section_its_locator_names_is_reported(catalogue):
-    claim = ProcessClaim.objects.get(
+    claim = Claim.objects.get(
         process__slug="budapest-process",
         field="year_established",
         citation__source__file_name="004_ff92d326d034ca55.txt",

@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from processes import fidelity, passages
 from processes.catalogue import export_catalogue, store_source_texts
-from processes.models import Citation, Process, Source, SourceText
+from processes.models import Citation, Claim, Process, Source, SourceText
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 needs_seeds = pytest.mark.skipif(
@@ -222,8 +222,10 @@ def test_every_read_in_context_link_shows_its_passage_highlighted_with_its_facts
         answer = client.get(link)
         assert answer.status_code == 200, link
         body = answer.content.decode()
-        pk = int(re.search(r"/passages/(\d+)/", link).group(1))
-        citation = Citation.objects.select_related("source").get(pk=pk)
+        kind, pk = re.search(r"/(passages|claims)/(\d+)/", link).groups()
+        # a claim shows the passage stating its own value, at its citation's place
+        model = Citation if kind == "passages" else Claim
+        citation = model.objects.get(pk=int(pk))
         marked = re.search(r'<mark class="cited-passage">(.*?)</mark>', body, re.S)
         assert marked, link
         # the highlighted words are the quotation, whole, as the source spaces them

@@ -13,13 +13,14 @@ from processes.admin_tools import (
     CatalogueAdmin,
     CatalogueInline,
     CitationInline,
+    ClaimInline,
     RelationInline,
     VerificationFilter,
     count_column,
     count_related,
 )
 from timeline.lists import DOCUMENTS, EVENTS
-from timeline.models import Document, DocumentClaim, DocumentPart, Event, EventClaim
+from timeline.models import Document, DocumentPart, Event
 
 # --- documents -----------------------------------------------------------------------------
 
@@ -32,13 +33,6 @@ class DocumentPartInline(CatalogueInline):
 
 class DocumentCitationInline(CitationInline):
     model = Document.citations.through
-
-
-class DocumentClaimInline(CatalogueInline):
-    model = DocumentClaim
-    autocomplete_fields = ["citation"]
-    formfield_overrides = COMPACT_TEXT
-    verbose_name_plural = "disputed facts (one source's value each)"
 
 
 @admin.register(Document)
@@ -97,7 +91,7 @@ class DocumentAdmin(CatalogueAdmin):
         CURATOR_FIELDSET,
         PUBLISHING_FIELDSET,
     ]
-    inlines = [DocumentPartInline, DocumentCitationInline, DocumentClaimInline]
+    inlines = [DocumentPartInline, DocumentCitationInline, ClaimInline]
     csv_columns = DOCUMENTS.columns
 
     def get_queryset(self, request):
@@ -125,16 +119,6 @@ class DocumentPartAdmin(CatalogueAdmin):
         return Truncator(obj.text).chars(120)
 
 
-@admin.register(DocumentClaim)
-class DocumentClaimAdmin(CatalogueAdmin):
-    list_display = ["document", "field", "value", "citation"]
-    list_filter = ["field"]
-    search_fields = ["document__title", "document__short_title", "field", "value", "note"]
-    ordering = ["document__title", "field"]
-    autocomplete_fields = ["document", "citation"]
-    list_select_related = ["document", "citation__source"]
-
-
 # --- events --------------------------------------------------------------------------------
 
 
@@ -149,13 +133,6 @@ class EventDocumentInline(RelationInline):
 
 class EventCitationInline(CitationInline):
     model = Event.citations.through
-
-
-class EventClaimInline(CatalogueInline):
-    model = EventClaim
-    autocomplete_fields = ["citation"]
-    formfield_overrides = COMPACT_TEXT
-    verbose_name_plural = "disputed facts (one source's value each)"
 
 
 @admin.register(Event)
@@ -215,7 +192,7 @@ class EventAdmin(CatalogueAdmin):
         CURATOR_FIELDSET,
         PUBLISHING_FIELDSET,
     ]
-    inlines = [EventDocumentInline, EventCitationInline, EventClaimInline]
+    inlines = [EventDocumentInline, EventCitationInline, ClaimInline]
     csv_columns = EVENTS.columns
 
     def get_queryset(self, request):
@@ -235,13 +212,3 @@ class EventAdmin(CatalogueAdmin):
     process_count = count_column("process_count", "processes")
 
     document_count = count_column("document_count", "documents")
-
-
-@admin.register(EventClaim)
-class EventClaimAdmin(CatalogueAdmin):
-    list_display = ["event", "field", "value", "citation"]
-    list_filter = ["field"]
-    search_fields = ["event__title", "field", "value", "note"]
-    ordering = ["event__title", "field"]
-    autocomplete_fields = ["event", "citation"]
-    list_select_related = ["event", "citation__source"]

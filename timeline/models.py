@@ -1,5 +1,6 @@
 """What happened and what was written: dated events and documents, each with its sources."""
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -10,7 +11,6 @@ from processes.models import (
     CatalogueHistory,
     ChoiceLabels,
     Citation,
-    ClaimBase,
     MemberState,
     Organization,
     Process,
@@ -138,6 +138,7 @@ class Document(Publishable):
     )
     curator_notes = curator_notes_field()
     citations = models.ManyToManyField(Citation, blank=True, related_name="documents")
+    claims = GenericRelation("processes.Claim", related_query_name="document")
 
     objects = SlugManager.from_queryset(DocumentQuerySet)()
     history = CatalogueHistory(m2m_fields=["processes", "citations"])
@@ -257,6 +258,7 @@ class Event(Publishable):
     organizations = models.ManyToManyField(Organization, blank=True, related_name="events")
     documents = models.ManyToManyField(Document, blank=True, related_name="events")
     citations = models.ManyToManyField(Citation, blank=True, related_name="events")
+    claims = GenericRelation("processes.Claim", related_query_name="event")
 
     objects = SlugManager.from_queryset(EventQuerySet)()
     history = CatalogueHistory(m2m_fields=["processes", "organizations", "documents", "citations"])
@@ -293,71 +295,3 @@ class Event(Publishable):
         super().clean()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date cannot be before the start date."})
-
-
-class EventClaimManager(models.Manager):
-    def get_by_natural_key(self, event_slug, field, source_file_name, locator):
-        return self.get(
-            event__slug=event_slug,
-            field=field,
-            citation__source__file_name=source_file_name,
-            citation__locator=locator,
-        )
-
-
-class EventClaim(ClaimBase):
-    """A disputed fact about an event (usually its date), as one source states it."""
-
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="claims")
-
-    objects = EventClaimManager()
-    history = CatalogueHistory()
-
-    class Meta:
-        ordering = ["event", "field", "citation"]
-        constraints = [
-            models.UniqueConstraint(fields=["event", "field", "citation"], name="eventclaim_unique")
-        ]
-
-    def __str__(self):
-        return f"{self.event}: {self.field} = {self.value} ({self.citation})"
-
-    def natural_key(self):
-        return (self.event.slug, self.field, *self.citation.natural_key())
-
-    natural_key.dependencies = ["timeline.event", "processes.citation"]
-
-
-class DocumentClaimManager(models.Manager):
-    def get_by_natural_key(self, document_slug, field, source_file_name, locator):
-        return self.get(
-            document__slug=document_slug,
-            field=field,
-            citation__source__file_name=source_file_name,
-            citation__locator=locator,
-        )
-
-
-class DocumentClaim(ClaimBase):
-    """A disputed fact about a document (its title as a source words it, its date)."""
-
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="claims")
-
-    objects = DocumentClaimManager()
-    history = CatalogueHistory()
-
-    class Meta:
-        ordering = ["document", "field", "citation"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["document", "field", "citation"], name="documentclaim_unique"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.document}: {self.field} = {self.value} ({self.citation})"
-
-    def natural_key(self):
-        return (self.document.slug, self.field, *self.citation.natural_key())
-
-    natural_key.dependencies = ["timeline.document", "processes.citation"]
