@@ -463,6 +463,75 @@ def local_names(queryset, *paths):
     )
 
 
+# The claim a record makes at a place it cites about itself: that the passage names it,
+# in the form the claim's value gives ("Budapest Process", "General Assembly").
+NAMED_AS = "named_as"
+
+
+def _folded(words):
+    # Case, spacing and a line break after a hyphen ("Co- operation") aside.
+    return re.sub(r"-\s+", "-", " ".join(words.casefold().split()))
+
+
+class PlaceOnly:
+    """A citation shown without its quotation: its place's passage does not name the
+    record it is shown for, so it proves nothing about it (see ``Cited.cited_passages``)."""
+
+    quotation = ""
+
+    def __init__(self, citation):
+        self.citation = citation
+
+    def __getattr__(self, name):
+        return getattr(self.citation, name)
+
+
+class Cited:
+    """A record that cites places in the sources and shows, beside each, a passage that
+    names it. Reads ``citations`` and ``claims`` (prefetch both, with
+    ``citations__source`` and ``claims__citation__source``, for pages that list many)."""
+
+    def stated_names(self):
+        """The forms in which a source names the record; None where the record's own
+        name is ours (an event), so a passage cannot be held to it."""
+        return None
+
+    def names_in(self, words):
+        """Whether ``words`` name the record in one of its stated forms, case aside
+        ("the global compact on refugees")."""
+        words = (words or "").casefold()
+        return any(locate(words, form.casefold()) for form in self.stated_names() or ())
+
+    def is_stated_name(self, value):
+        """Whether ``value`` is one of the record's stated names, or a run of whole words of
+        one ("General Assembly" of "United Nations General Assembly"), case aside."""
+        value = _folded(value)
+        return any(
+            re.search(rf"(?<!\w){re.escape(value)}(?!\w)", _folded(form))
+            for form in self.stated_names() or ()
+        )
+
+    @property
+    def disputed_claims(self):
+        """The claims about the record's facts, for the "what the sources say" table."""
+        return [claim for claim in self.claims.all() if claim.field != NAMED_AS]
+
+    def cited_passages(self):
+        """Each cited place with the passage shown for this record: the record's own claim
+        at that place where it has one, else the place's quotation if it names the record,
+        else the place alone (never words that do not name what they are shown for)."""
+        own = {c.citation_id: c for c in self.claims.all() if c.field == NAMED_AS}
+        shown = []
+        for citation in self.citations.all():
+            if citation.pk in own:
+                shown.append(own[citation.pk])
+            elif self.stated_names() is None or self.names_in(citation.quotation):
+                shown.append(citation)
+            else:
+                shown.append(PlaceOnly(citation))
+        return shown
+
+
 class CitedNames:
     """A record's name in the reader's language, where a cited source gives one."""
 
@@ -492,7 +561,7 @@ class OrganizationKind(models.TextChoices):
     ACADEMIC = "academic", _("Academic or research")
 
 
-class Organization(CitedNames, Versioned):
+class Organization(Cited, CitedNames, Versioned):
     """An organization that runs, joins, observes or supports processes."""
 
     slug = models.SlugField(max_length=100, unique=True)
@@ -506,6 +575,7 @@ class Organization(CitedNames, Versioned):
     description = models.TextField(blank=True)
     curator_notes = curator_notes_field()
     citations = models.ManyToManyField(Citation, blank=True, related_name="organizations")
+    claims = GenericRelation("processes.Claim", related_query_name="organization")
 
     objects = SlugManager.from_queryset(OrganizationQuerySet)()
     history = CatalogueHistory(m2m_fields=["citations"])
@@ -523,6 +593,9 @@ class Organization(CitedNames, Versioned):
     def local_acronym(self):
         cited = cited_name(self)
         return (cited.short_name or self.acronym) if cited else self.acronym
+
+    def stated_names(self):
+        return {name for name in (self.name, self.acronym) if name}
 
     def natural_key(self):
         return (self.slug,)
@@ -619,7 +692,7 @@ class Region(models.Model):
         return (self.name,)
 
 
-class Process(CitedNames, Publishable):
+class Process(Cited, CitedNames, Publishable):
     """A global, regional or inter-regional intergovernmental process on migration."""
 
     slug = models.SlugField(max_length=100, unique=True)
@@ -704,6 +777,10 @@ class Process(CitedNames, Publishable):
     def get_absolute_url(self):
         return reverse("processes:process-detail", args=[self.slug])
 
+    def stated_names(self):
+        named = {claim.value for claim in self.claims.all() if claim.field == "name"}
+        return {name for name in (self.name, self.short_name, *named) if name}
+
     def natural_key(self):
         return (self.slug,)
 
@@ -749,6 +826,9 @@ class Claim(models.Model):
     note = models.TextField(blank=True, help_text="Shown publicly beside the value.")
     curator_notes = curator_notes_field()
 
+    # The field of a claim that a passage names its record (see ``Cited``).
+    NAMED_AS = NAMED_AS
+
     objects = ClaimManager()
     history = CatalogueHistory()
 
@@ -775,6 +855,10 @@ class Claim(models.Model):
     @property
     def source(self):
         return self.citation.source
+
+    @property
+    def source_id(self):
+        return self.citation.source_id
 
     @property
     def locator(self):

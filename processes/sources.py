@@ -4,11 +4,14 @@ Counts of the public records citing a source are computed in one query (one subq
 kind of record); coverage statements are worded from data already on the page.
 """
 
+from collections import defaultdict
+
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from processes.models import (
+    NAMED_AS,
     Claim,
     Organization,
     Participation,
@@ -104,22 +107,42 @@ def _fact(kind, record, url, detail="", english=True):
 
 
 def published_claims(claims):
-    """The claims of ``claims`` whose record is published, with their records."""
-    claims = claims.select_related("citation__source").prefetch_related("record")
-    return [
-        claim
-        for claim in claims
-        if claim.record is not None and claim.record.publication == Publication.PUBLISHED
-    ]
+    """The claims of ``claims`` whose record is public, with their records (one query per
+    kind of record to tell which are)."""
+    claims = list(claims.select_related("citation__source").prefetch_related("record"))
+    by_model = defaultdict(set)
+    for claim in claims:
+        if claim.record is not None:
+            by_model[type(claim.record)].add(claim.record.pk)
+    public = {
+        (model, pk)
+        for model, pks in by_model.items()
+        for pk in model._default_manager.published().filter(pk__in=pks).values_list("pk", flat=True)
+    }
+    return [c for c in claims if c.record is not None and (type(c.record), c.record.pk) in public]
+
+
+RECORD_KINDS = {
+    "process": _("Process"),
+    "organization": _("Organization"),
+    "event": _("Event"),
+    "document": _("Document"),
+}
 
 
 def add_claim(facts, claim):
-    """Append the fact ``claim`` states about its record to ``facts``."""
+    """Append the fact ``claim`` states about its record to ``facts``: a value the sources
+    dispute, or (``named_as``) the record itself, named in the passage."""
     record = claim.record
+    name = getattr(record, "name", None) or record.title
+    if claim.field == NAMED_AS:
+        kind = RECORD_KINDS[record._meta.model_name]
+        facts.append(_fact(kind, name, record.get_absolute_url(), f"“{claim.value}”"))
+        return
     facts.append(
         _fact(
             _("Disputed value"),
-            getattr(record, "name", None) or record.title,
+            name,
             record.get_absolute_url(),
             f"{claim.field_label}: {claim.value}",
         )
@@ -137,10 +160,15 @@ def facts_resting_on(citation):
     def add(kind, record, url, detail="", english=True):
         facts.append(_fact(kind, record, url, detail, english))
 
-    for process in citation.processes.filter(publication=published).order_by("name"):
-        add(_("Process"), process.name, process.get_absolute_url())
+    # A record citing the place rests on its passage where the passage names it (where it
+    # does not, the record has a passage of its own there, or none: see models.Cited).
+    processes = citation.processes.filter(publication=published).prefetch_related("claims")
+    for process in processes.order_by("name"):
+        if process.names_in(citation.quotation):
+            add(_("Process"), process.name, process.get_absolute_url())
     for organization in citation.organizations.order_by("name"):
-        add(_("Organization"), organization.name, organization.get_absolute_url())
+        if organization.names_in(citation.quotation):
+            add(_("Organization"), organization.name, organization.get_absolute_url())
     participations = (
         citation.participations.filter(publication=published, process__publication=published)
         .select_related("process", "state", "organization")
@@ -156,14 +184,16 @@ def facts_resting_on(citation):
         )
     for event in citation.events.filter(publication=published).order_by("start_date", "title"):
         add(_("Event"), event.title, event.get_absolute_url())
-    for document in citation.documents.filter(publication=published).order_by("title"):
-        add(_("Document"), document.title, document.get_absolute_url())
+    documents = citation.documents.filter(publication=published).prefetch_related("claims")
+    for document in documents.order_by("title"):
+        if document.names_in(citation.quotation):
+            add(_("Document"), document.title, document.get_absolute_url())
     parts = timeline.DocumentPart.objects.filter(
         citation=citation, document__publication=published
     ).select_related("document")
     for part in parts:
         add(_("Document part"), part.document.title, part.document.get_absolute_url(), part.text)
-    for claim in published_claims(Claim.objects.filter(citation=citation)):
+    for claim in published_claims(Claim.objects.filter(citation=citation).exclude(field=NAMED_AS)):
         add_claim(facts, claim)
     return facts
 

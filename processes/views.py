@@ -187,7 +187,7 @@ class ProcessDetailView(DetailView):
         parent = self.object.parent
         context["parent"] = parent if parent and parent.is_published else None
         context["participants_by_role"] = group_by_role(self.object.participations.all())
-        context["disputes"] = group_claims(self.object.claims.all())
+        context["disputes"] = group_claims(self.object.disputed_claims)
         context["timeline"] = process_timeline(self.object)
         context["coverage"] = participant_coverage(self.object.participations.all())
         context["world_map"] = maps.process_map(self.object, self.object.participations.all())
@@ -439,7 +439,7 @@ class OrganizationDetailView(FirstRowsMixin, DetailView):
         return (
             Organization.objects.published()
             .for_list()
-            .prefetch_related("children", "citations__source")
+            .prefetch_related("children", "citations__source", "claims__citation__source")
         )
 
     def related_rows(self, organization):

@@ -14,7 +14,7 @@ from django.conf import settings
 
 from processes import fidelity, passages
 from processes.catalogue import CatalogueLoadError, load_catalogue
-from processes.models import Claim, Process
+from processes.models import NAMED_AS, Claim, Organization, PlaceOnly, Process
 from timeline.models import Document, Event
 
 from .test_catalogue_loading import CITATION, PROCESS, SOURCE, write
@@ -52,8 +52,11 @@ def _claim_rows(page):
 
 
 def _records_with_claims():
+    """Published records with claims about their facts (not only passages naming them)."""
     for model in (Process, Event, Document):
-        yield from model.objects.published().filter(claims__isnull=False).distinct()
+        for record in model.objects.published().prefetch_related("claims"):
+            if record.disputed_claims:
+                yield record
 
 
 def test_every_claim_on_every_page_shows_a_passage_stating_its_value(client, catalogue):
@@ -62,12 +65,12 @@ def test_every_claim_on_every_page_shows_a_passage_stating_its_value(client, cat
     for record in _records_with_claims():
         page = client.get(record.get_absolute_url()).content.decode()
         rows = _claim_rows(page)
-        assert len(rows) == record.claims.count(), record
+        assert len(rows) == len(record.disputed_claims), record
         for value, passage, _link in rows:
             assert passage, f"{record}: no passage for {value!r}"
             assert passages.locate(passage, value), f"{record}: {passage!r} lacks {value!r}"
             shown += 1
-    published = sum(record.claims.count() for record in _records_with_claims())
+    published = sum(len(record.disputed_claims) for record in _records_with_claims())
     assert shown == published > 40
 
 
@@ -247,3 +250,90 @@ def test_the_migration_moves_every_claim_and_its_history_into_the_one_model(tmp_
         ["event", "title", "Gone", "-", "audit", False],
         ["process", "year_established", "1990", "+", "audit", True],
     ]
+
+
+# --- a passage naming the record beside each place it cites ---------------------------------
+
+
+def _sources_block(page):
+    """The record's own "Sources" block: the first citations block on its page."""
+    start = page.index('<div class="cite')
+    return page[start : page.index("</div>", start)]
+
+
+def _cited_records():
+    yield from Process.objects.published().prefetch_related("claims", "citations")
+    yield from Organization.objects.published().prefetch_related("claims", "citations")
+    yield from Document.objects.published().prefetch_related("claims", "citations")
+
+
+def test_every_passage_beside_a_process_organization_or_document_names_it(client, catalogue):
+    """Read off each page as rendered: every quotation in the record's sources names the
+    record in one of its stated forms; a place whose passage does not is shown bare."""
+    passages_shown = bare = 0
+    for record in _cited_records():
+        if not record.citations.exists():
+            continue
+        block = _sources_block(client.get(record.get_absolute_url()).content.decode())
+        quoted = [html.unescape(q) for q in QUOTATION.findall(block)]
+        for words in quoted:
+            assert record.names_in(words), f"{record}: {words!r} does not name it"
+        places = len(re.findall(r"<cite>", block))
+        assert places == record.citations.count(), record
+        passages_shown += len(quoted)
+        bare += places - len(quoted)
+    assert passages_shown > 700
+    assert bare < passages_shown / 5
+
+
+def test_a_place_whose_passage_names_something_else_is_shown_without_it(client, catalogue):
+    record, place = next(
+        (record, shown.citation)
+        for record in _cited_records()
+        for shown in record.cited_passages()
+        if isinstance(shown, PlaceOnly) and shown.citation.quotation
+    )
+    block = _sources_block(client.get(record.get_absolute_url()).content.decode())
+    assert html.escape(place.locator) in block
+    assert html.escape(place.quotation) not in block
+
+
+def test_a_records_own_passage_at_a_place_replaces_the_places_quotation(client, catalogue):
+    claim = Claim.objects.filter(field=NAMED_AS, organization__slug="unhcr").first()
+    record = claim.record
+    block = _sources_block(client.get(record.get_absolute_url()).content.decode())
+    assert html.escape(claim.quotation) in block
+    assert f'href="{claim.get_context_url()}"' in block
+    # and the place's passage page no longer lists the record as resting on its words
+    place = client.get(claim.citation.get_context_url()).content.decode()
+    facts = place.split('id="facts-heading"', 1)[1]
+    assert f'href="{record.get_absolute_url()}"' not in facts or record.names_in(
+        claim.citation.quotation
+    )
+
+
+@pytest.mark.skipif(
+    not Path(settings.CATALOGUE_SOURCES_DIR).is_dir(), reason="the sources are not beside"
+)
+def test_the_self_check_names_a_passage_naming_the_record_by_a_name_it_does_not_have(catalogue):
+    claim = Claim.objects.filter(field=NAMED_AS, organization__slug="unhcr").first()
+    other = Claim.objects.filter(field=NAMED_AS, organization__slug="iom").first()
+    Claim.objects.filter(pk=claim.pk).update(value="EC")
+    Claim.objects.filter(pk=other.pk).update(
+        citation=Claim.objects.filter(field=NAMED_AS)
+        .exclude(organization__slug="iom")
+        .exclude(citation__organizations__slug="iom")
+        .first()
+        .citation
+    )
+    found = [str(p) for p in fidelity.check_fidelity() if p.rule == "evidence"]
+    assert any(
+        "claims.json, claim processes.organization/['unhcr']/named_as/" in line
+        and "field named_as: named as 'EC', which is not one of its stated names" in line
+        for line in found
+    ), found
+    assert any(
+        "claim processes.organization/['iom']/named_as/" in line
+        and "a place it does not cite" in line
+        for line in found
+    ), found

@@ -11,6 +11,7 @@ from processes.models import (
     CatalogueHistory,
     ChoiceLabels,
     Citation,
+    Cited,
     MemberState,
     Organization,
     Process,
@@ -99,7 +100,7 @@ class DocumentQuerySet(PublicQuerySet):
         return self.only("slug", "title", "date", "date_precision")
 
 
-class Document(Publishable):
+class Document(Cited, Publishable):
     """A convention, declaration, resolution, report, framework or other text."""
 
     slug = models.SlugField(max_length=120, unique=True)
@@ -166,6 +167,11 @@ class Document(Publishable):
 
     def get_absolute_url(self):
         return reverse("timeline:document-detail", args=[self.slug])
+
+    def stated_names(self):
+        titled = {claim.value for claim in self.claims.all() if claim.field == "title"}
+        names = (self.title, self.short_title, self.un_symbol, self.reference, *titled)
+        return {name for name in names if name}
 
     def natural_key(self):
         return (self.slug,)
@@ -237,7 +243,7 @@ class EventQuerySet(PublicQuerySet):
         )
 
 
-class Event(Publishable):
+class Event(Cited, Publishable):
     """Something that happened on a date: a launch, an adoption, a conference, a workshop."""
 
     slug = models.SlugField(max_length=120, unique=True)
