@@ -14,7 +14,7 @@ import json
 
 from django.conf import settings
 from django.db.models import F, Func, JSONField, OuterRef, Subquery, TextField, Value
-from django.db.models.functions import Cast, Concat, JSONObject
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_filters import ModelMultipleChoiceFilter, NumberFilter
@@ -360,15 +360,30 @@ class JsonColumn(Func):
         return compiler.compile(self.source_expressions[0])
 
 
-def citations_json(path):
-    """A row's citations as objects {source, source_title, locator, quotation}."""
-    from processes.models import Citation
+def citations_json(path, model):
+    """A row's citations as objects {source, source_title, locator, quotation}; the
+    quotation is the passage shown for the row's record at that place, as on its page (the
+    record's own named_as claim there, where it has one, else the place's quotation)."""
+    from django.contrib.contenttypes.models import ContentType
 
+    from processes.models import NAMED_AS, Citation, Cited, Claim
+
+    quotation = F("quotation")
+    # Only records that a passage can name have passages of their own (not participations,
+    # whose places are cited cell by cell, nor events).
+    if issubclass(model, Cited) and model.stated_names is not Cited.stated_names:
+        own = Claim.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=OuterRef(OuterRef("pk")),
+            citation=OuterRef("pk"),
+            field=NAMED_AS,
+        ).values("quotation")[:1]
+        quotation = Coalesce(Subquery(own), F("quotation"))
     value = OrderedJSONObject(
         source=F("source__slug"),
         source_title=F("source__title"),
         locator=F("locator"),
-        quotation=F("quotation"),
+        quotation=quotation,
     )
     rows = (
         Citation.objects.filter(**{path: OuterRef("pk")})
@@ -383,7 +398,7 @@ def json_expression(column, site, model):
     spreadsheets, several values as an array, citations as objects."""
     expression = column.expression
     if column.name == "citations":
-        return citations_json(model._meta.get_field("citations").remote_field.related_name)
+        return citations_json(model._meta.get_field("citations").remote_field.related_name, model)
     while isinstance(expression, CsvText):
         expression = expression.source_expressions[0]
     if isinstance(expression, Joined):
@@ -486,7 +501,11 @@ class CatalogueViewSet(CatalogueAPI, mixins.ListModelMixin, viewsets.GenericView
         return self.list_queryset() if self.action == "list" else self.detail_queryset()
 
     def list_queryset(self):
-        return self.base_queryset().for_list()
+        queryset = self.base_queryset().for_list()
+        if hasattr(queryset.model, "cited_passages"):
+            # each place's passage for the record: its own claims, read with the citations
+            queryset = queryset.prefetch_related("citations__source", "claims__citation__source")
+        return queryset
 
     def detail_queryset(self):
         return self.list_queryset()

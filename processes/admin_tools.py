@@ -473,9 +473,11 @@ class ClaimInline(LabelledInlineMixin, GenericTabularInline):
     show_row_label = True
     fields = ["field", "value", "citation", "quotation", "note", "curator_notes"]
     autocomplete_fields = ["citation"]
-    # Three texts side by side in a row: narrow boxes, so that the form fits 1,280 px.
+    # A value and three texts side by side in a row: narrow boxes, so that the form still
+    # fits a 1,280 px window.
     formfield_overrides = {
-        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 14})}
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 14})},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 14})},
     }
     verbose_name_plural = "claims (one source's value for a fact, with its passage)"
 

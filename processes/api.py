@@ -91,7 +91,8 @@ class ProcessSerializer(serializers.ModelSerializer):
     websites = serializers.ListField(child=serializers.CharField(), read_only=True)
     parent_slug = serializers.SerializerMethodField()
     url = PublicURLField()
-    citations = CitationSerializer(many=True, read_only=True)
+    # The passage shown for this record at each place, as its page shows it.
+    citations = CitationSerializer(many=True, read_only=True, source="cited_passages")
 
     class Meta:
         model = Process
@@ -278,7 +279,8 @@ class StateViewSet(CiteMixin, CatalogueRecordViewSet):
 class OrganizationSerializer(serializers.ModelSerializer):
     parent_slug = serializers.CharField(source="parent.slug", default=None, allow_null=True)
     url = PublicURLField()
-    citations = CitationSerializer(many=True, read_only=True)
+    # The passage shown for this record at each place, as its page shows it.
+    citations = CitationSerializer(many=True, read_only=True, source="cited_passages")
 
     class Meta:
         model = Organization

@@ -1053,7 +1053,10 @@ def check_claim_passages(sources, exceptions):
     """Each claim shows its own passage, and that passage states the claim's value (a
     passage about the place in general proves nothing about the value shown beside it)."""
     problems = []
+    NAMED_AS = apps.get_model("processes", "Claim").NAMED_AS
     for claim in _claims():
+        if claim.field == NAMED_AS and not claim.value and not claim.quotation:
+            continue  # a place recorded as naming the record nowhere (see below)
         exceptions.checked["evidence"] += 1
         if not claim.quotation:
             message = f"no passage states its value {claim.value!r}"
@@ -1074,8 +1077,9 @@ def check_record_passages(sources, exceptions):
     """Each process, organization and document shows, beside each place it cites, a
     passage naming it: the place's quotation where it does, else the record's own claim at
     that place (field ``named_as``), whose value must be one of the record's stated names
-    and whose place the record must cite. A place with neither is shown without words,
-    and counted, never shown with words that name something else."""
+    and whose place the record must cite; a place where no words name the record has a
+    claim without words (counted, and shown without words), never words naming something
+    else."""
     NAMED_AS = apps.get_model("processes", "Claim").NAMED_AS
     problems = []
     PLACES_WITHOUT_PASSAGE.clear()
@@ -1087,11 +1091,13 @@ def check_record_passages(sources, exceptions):
         model = apps.get_model(app_label, name)
         for record in model.objects.prefetch_related("citations", "claims__citation__source"):
             cited = {citation.pk for citation in record.citations.all()}
+            own = set()
             for claim in record.claims.all():
                 if claim.field != NAMED_AS:
                     continue
+                own.add(claim.citation_id)
                 exceptions.checked["evidence"] += 1
-                if not record.is_stated_name(claim.value):
+                if claim.value and not record.is_stated_name(claim.value):
                     message = (
                         f"named as {claim.value!r}, which is not one of its stated names "
                         f"({', '.join(sorted(map(repr, record.stated_names())))})"
@@ -1101,6 +1107,20 @@ def check_record_passages(sources, exceptions):
                 else:
                     continue
                 exceptions.report(problems, "evidence", "processes.claim", claim, NAMED_AS, message)
+            for citation in record.citations.all():
+                if citation.pk in own:
+                    continue
+                exceptions.checked["evidence"] += 1
+                if not record.names_in(citation.quotation):
+                    exceptions.report(
+                        problems,
+                        "evidence",
+                        _label(model),
+                        record,
+                        "citations",
+                        f"the passage at {citation} does not name it: record the words there "
+                        "that do as its named_as claim (or one without words if none do)",
+                    )
             for shown in record.cited_passages():
                 PLACES_WITHOUT_PASSAGE["cited"] += 1
                 if not shown.quotation:

@@ -464,7 +464,8 @@ def local_names(queryset, *paths):
 
 
 # The claim a record makes at a place it cites about itself: that the passage names it,
-# in the form the claim's value gives ("Budapest Process", "General Assembly").
+# in the form the claim's value gives ("Budapest Process", "General Assembly"); with no
+# value and no passage, that no words at the place name it.
 NAMED_AS = "named_as"
 
 
@@ -518,13 +519,15 @@ class Cited:
 
     def cited_passages(self):
         """Each cited place with the passage shown for this record: the record's own claim
-        at that place where it has one, else the place's quotation if it names the record,
-        else the place alone (never words that do not name what they are shown for)."""
+        at that place where it has one (a claim without words records that none names
+        it there), else the place's quotation if it names the record, else the place
+        alone: never words that do not name what they are shown for."""
         own = {c.citation_id: c for c in self.claims.all() if c.field == NAMED_AS}
         shown = []
         for citation in self.citations.all():
             if citation.pk in own:
-                shown.append(own[citation.pk])
+                claim = own[citation.pk]
+                shown.append(claim if claim.quotation else PlaceOnly(citation))
             elif self.stated_names() is None or self.names_in(citation.quotation):
                 shown.append(citation)
             else:
@@ -814,7 +817,9 @@ class Claim(models.Model):
     field = models.CharField(
         max_length=50, help_text="The fact in question, e.g. year_established."
     )
-    value = models.CharField(max_length=300)
+    # Blank only for a named_as claim that records that no passage at its place names
+    # the record (the place is then shown without words).
+    value = models.CharField(max_length=300, blank=True)
     citation = models.ForeignKey(Citation, on_delete=models.PROTECT, related_name="claims")
     quotation = models.TextField(
         blank=True,

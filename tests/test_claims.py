@@ -14,9 +14,10 @@ from django.conf import settings
 
 from processes import fidelity, passages
 from processes.catalogue import CatalogueLoadError, load_catalogue
-from processes.models import NAMED_AS, Claim, Organization, PlaceOnly, Process
+from processes.models import NAMED_AS, Citation, Claim, Organization, PlaceOnly, Process
 from timeline.models import Document, Event
 
+from .api_support import api_all, ndjson_rows
 from .test_catalogue_loading import CITATION, PROCESS, SOURCE, write
 
 CLAIMS_TABLE = re.compile(r'<table class="claims">(.*?)</table>', re.S)
@@ -335,5 +336,43 @@ def test_the_self_check_names_a_passage_naming_the_record_by_a_name_it_does_not_
     assert any(
         "claim processes.organization/['iom']/named_as/" in line
         and "a place it does not cite" in line
+        for line in found
+    ), found
+
+
+@pytest.mark.parametrize("name", ["processes", "organizations", "documents"])
+def test_the_api_and_ndjson_give_each_place_the_passage_the_page_shows(client, catalogue, name):
+    """A program reads the same words beside each place as a reader of the page: the
+    record's own passage there, or none; never a quotation that does not name it."""
+    model = {"processes": Process, "organizations": Organization, "documents": Document}[name]
+    records = {
+        r.slug: r for r in model.objects.published().prefetch_related("citations__source", "claims")
+    }
+    listed = {r["slug"]: r for r in api_all(client, f"/api/{name}/")}
+    lines = {r["slug"]: r for r in ndjson_rows(client, name)}
+    compared = bare = 0
+    for slug, record in records.items():
+        shown = {(p.source.slug, p.locator): p.quotation for p in record.cited_passages()}
+        # (the organizations' export has no citations column: the API alone carries them)
+        outputs = [listed[slug]] + [lines[slug]] * ("citations" in lines[slug])
+        for output in outputs:
+            given = {(c["source"], c["locator"]): c["quotation"] for c in output["citations"]}
+            assert given == shown, slug
+        for words in shown.values():
+            assert not words or record.names_in(words), slug
+            compared += 1
+            bare += not words
+    assert compared > 100 and 0 < bare < compared
+
+
+def test_a_place_whose_words_do_not_name_the_record_and_has_no_claim_is_reported(catalogue):
+    record = Organization.objects.get(slug="unhcr")
+    elsewhere = Citation.objects.exclude(organizations=record).exclude(quotation__icontains="UNHCR")
+    place = elsewhere.exclude(quotation__icontains="refugee").filter(quotation__gt="").first()
+    record.citations.add(place)
+    found = [str(p) for p in fidelity.check_fidelity() if p.rule == "evidence"]
+    assert any(
+        "organizations.json, organization unhcr, field citations: the passage at "
+        f"{place} does not name it" in line
         for line in found
     ), found

@@ -20,7 +20,8 @@ class EventSerializer(serializers.ModelSerializer):
     document_slugs = slugs("documents")
     date_display = serializers.CharField(read_only=True)
     url = PublicURLField()
-    citations = CitationSerializer(many=True, read_only=True)
+    # The passage shown for this record at each place, as its page shows it.
+    citations = CitationSerializer(many=True, read_only=True, source="cited_passages")
 
     class Meta:
         model = Event
@@ -63,7 +64,8 @@ class DocumentSerializer(serializers.ModelSerializer):
     source_url = serializers.CharField(source="url")
     date_display = serializers.CharField(read_only=True)
     url = PublicURLField()
-    citations = CitationSerializer(many=True, read_only=True)
+    # The passage shown for this record at each place, as its page shows it.
+    citations = CitationSerializer(many=True, read_only=True, source="cited_passages")
 
     class Meta:
         model = Document

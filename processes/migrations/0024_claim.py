@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                         help_text="The fact in question, e.g. year_established.", max_length=50
                     ),
                 ),
-                ("value", models.CharField(max_length=300)),
+                ("value", models.CharField(blank=True, max_length=300)),
                 (
                     "quotation",
                     models.TextField(
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
                         help_text="The fact in question, e.g. year_established.", max_length=50
                     ),
                 ),
-                ("value", models.CharField(max_length=300)),
+                ("value", models.CharField(blank=True, max_length=300)),
                 (
                     "quotation",
                     models.TextField(
