@@ -504,7 +504,9 @@ class CatalogueViewSet(CatalogueAPI, mixins.ListModelMixin, viewsets.GenericView
         queryset = self.base_queryset().for_list()
         if hasattr(queryset.model, "cited_passages"):
             # each place's passage for the record: its own claims, read with the citations
-            queryset = queryset.prefetch_related("citations__source", "claims__citation__source")
+            from processes.models import claims_with_places
+
+            queryset = queryset.prefetch_related("citations__source", claims_with_places())
         return queryset
 
     def detail_queryset(self):

@@ -900,6 +900,11 @@ class Claim(models.Model):
     natural_key.dependencies = ["processes.citation"]
 
 
+def claims_with_places():
+    """A prefetch of records' claims with each claim's place and source, in one query."""
+    return models.Prefetch("claims", queryset=Claim.objects.select_related("citation__source"))
+
+
 class NameLanguage(models.TextChoices):
     """The languages besides English that a source may give a record's name in."""
 

@@ -49,6 +49,7 @@ from processes.models import (
     StateKind,
     Status,
     UNRegion,
+    claims_with_places,
 )
 from processes.sources import (
     add_claim,
@@ -177,7 +178,7 @@ class ProcessDetailView(DetailView):
                 Prefetch("participations", queryset=participations),
                 Prefetch("events", queryset=Event.objects.published().for_list()),
                 Prefetch("documents", queryset=Document.objects.published().for_list()),
-                "claims__citation__source",
+                claims_with_places(),
                 Prefetch("children", queryset=Process.objects.published()),
             )
         )
@@ -439,7 +440,7 @@ class OrganizationDetailView(FirstRowsMixin, DetailView):
         return (
             Organization.objects.published()
             .for_list()
-            .prefetch_related("children", "citations__source", "claims__citation__source")
+            .prefetch_related("children", "citations__source", claims_with_places())
         )
 
     def related_rows(self, organization):

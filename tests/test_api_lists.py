@@ -174,14 +174,14 @@ def test_the_matrix_and_the_overlap_match_their_csvs(client, catalogue):
 
 API_LISTS = {
     # The caching middleware's read of the catalogue's version, the page, then each
-    # prefetched relation (topics, regions, citations and their sources), and no query
-    # per record.
-    "/api/processes/?region=Europe": 6,
+    # prefetched relation (topics, regions, citations and their sources, the records'
+    # claims with theirs), and no query per record.
+    "/api/processes/?region=Europe": 7,
     "/api/states/?region=Europe": 3,
-    "/api/organizations/": 4,
+    "/api/organizations/": 5,
     "/api/participations/?process=budapest-process": 5,
-    "/api/events/": 7,
-    "/api/documents/": 5,
+    "/api/events/": 8,
+    "/api/documents/": 6,
     "/api/sources/": 2,
     "/api/processes/?format=ndjson": 2,
     "/api/participations/?format=ndjson": 2,

@@ -34,7 +34,7 @@ PAGES = {
     # then the record.
     "/processes/?organization=International+Organization+for+Migration&role=secretariat": 23,
     # The catalogue's version, read for the citation to copy.
-    "/processes/budapest-process/": 23,
+    "/processes/budapest-process/": 21,
     # The map: the listed states' process counts, and the listed states (all pages).
     "/states/": 11,
     "/states/?region=Europe&process=budapest-process": 16,
@@ -48,7 +48,7 @@ PAGES = {
     "/events/": 11,
     "/events/2017-04-idm-workshop-new-york/": 10,
     "/documents/": 8,
-    "/documents/iamm/": 13,
+    "/documents/iamm/": 11,
     "/suggest/process/?q=budap": 4,
     "/sources/": 2,
     "/sources/paper-on-inter-state-consultation-mechanisms/": 4,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from processes.browsing import CappedPaginator, Facet, FilteredListView
-from processes.models import Category, Process
+from processes.models import Category, Process, claims_with_places
 from timeline import lists
 from timeline.layout import YEAR_WIDTH, lay_out
 from timeline.models import Document, DocumentKind, Event, EventKind
@@ -162,7 +162,7 @@ class EventDetailView(DetailView):
         return (
             Event.objects.published()
             .for_list()
-            .prefetch_related("claims__citation__source", "documents__publisher")
+            .prefetch_related(claims_with_places(), "documents__publisher")
         )
 
 
@@ -196,7 +196,7 @@ class DocumentDetailView(DetailView):
             .for_list()
             .prefetch_related(
                 "parts__citation__source",
-                "claims__citation__source",
+                claims_with_places(),
                 Prefetch("events", queryset=Event.objects.published().order_by("start_date")),
             )
         )
