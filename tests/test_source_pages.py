@@ -125,12 +125,13 @@ def test_many_citations_are_grouped_by_source_and_folded(client, catalogue):
 
 
 def test_a_few_citations_are_listed_in_full(client, catalogue):
-    citation = make_citation(quotation="A place of its own.")
+    # (the passage names the process: a passage that does not is shown without its words)
+    citation = make_citation(quotation="The Zz single citation has a place of its own.")
     process = make_process(name="Zz single citation")
     process.citations.add(citation)
     text = html.unescape(page(client, process.get_absolute_url()))
     assert f"{citation.source.short_title}, {citation.locator}</a></cite>" in text
-    assert "“A place of its own.”" in text
+    assert "“The Zz single citation has a place of its own.”" in text
     assert '<div class="cite cite-groups">' not in text
 
 
