@@ -24,7 +24,7 @@ from django.apps import apps
 from django.conf import settings
 
 from processes.folding import fold
-from processes.passages import Span, locate, page_lines
+from processes.passages import TIMELINE_ROW, Span, locate, page_lines
 
 OVERLAP_WORDS = 12
 
@@ -343,7 +343,17 @@ def _section_lines(number, lines, locator):
             return _span(lines, start, lambda line: re.match(r"([IVX]+\.\s|Related links)", line))
     if number == "001" and locator.startswith("Annex"):
         start = _first(lines, r"Annex\s*$")
-        return None if start is None else lines[start:]
+        if start is None:
+            return None
+        row = TIMELINE_ROW.search(locator)
+        if row is None:
+            return lines[start:]
+        # A year's row of the timeline: from the line its year heads to the next year's,
+        # with the lines its broken columns carry in between.
+        start = _first(lines, rf"{row.group(1)}\t", start)
+        if start is None:
+            return None
+        return _span(lines, start, lambda line: re.match(r"\d{4}\t", line))
     if number != "002" and re.match(r"p\. \d+\b", locator):
         # A source added by upload: a PDF's text is paged ("1 …", "2 …") as 002's is.
         pages = page_lines(lines)

@@ -26,6 +26,10 @@ _NORMAL = str.maketrans(
     }
 )
 
+# A locator naming one year's row of a source's year-by-year timeline ("Annex, timeline,
+# 2006"): the row's heading is the year, so a passage in it is dated by it.
+TIMELINE_ROW = re.compile(r"\btimeline, (\d{4})$")
+
 # How far around a passage its context reaches, at most, before it is cut at a sentence.
 CONTEXT_CHARACTERS = 500
 # A sentence ends at a full stop, question or exclamation mark (with a closing quote or
