@@ -369,9 +369,9 @@ def citations_json(path, model):
     from processes.models import NAMED_AS, Citation, Cited, Claim
 
     quotation = F("quotation")
-    # Only records that a passage can name have passages of their own (not participations,
-    # whose places are cited cell by cell, nor events).
-    if issubclass(model, Cited) and model.stated_names is not Cited.stated_names:
+    # Cited records have passages of their own (participations' places are cited cell by
+    # cell, so the place's quotation is theirs).
+    if issubclass(model, Cited):
         own = Claim.objects.filter(
             content_type=ContentType.objects.get_for_model(model),
             object_id=OuterRef(OuterRef("pk")),

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.db.models import Prefetch
 
 from processes.folding import fold
 from processes.passages import TIMELINE_ROW, Span, locate, page_lines
@@ -1063,7 +1064,8 @@ def check_claim_passages(sources, exceptions):
     """Each claim shows its own passage, and that passage states the claim's value (a
     passage about the place in general proves nothing about the value shown beside it)."""
     problems = []
-    NAMED_AS = apps.get_model("processes", "Claim").NAMED_AS
+    Claim = apps.get_model("processes", "Claim")
+    NAMED_AS = Claim.NAMED_AS
     for claim in _claims():
         if claim.field == NAMED_AS and not claim.value and not claim.quotation:
             continue  # a place recorded as naming the record nowhere (see below)
@@ -1084,22 +1086,26 @@ PLACES_WITHOUT_PASSAGE = Counter()
 
 
 def check_record_passages(sources, exceptions):
-    """Each process, organization and document shows, beside each place it cites, a
-    passage naming it: the place's quotation where it does, else the record's own claim at
-    that place (field ``named_as``), whose value must be one of the record's stated names
-    and whose place the record must cite; a place where no words name the record has a
-    claim without words (counted, and shown without words), never words naming something
-    else."""
-    NAMED_AS = apps.get_model("processes", "Claim").NAMED_AS
+    """Each process, organization, document and event shows, beside each place it cites,
+    a passage naming it (an event: stating its year, since its title is ours): the place's
+    quotation where it does, else the record's own claim at that place (field
+    ``named_as``), whose value must be one of the record's stated names and whose place
+    the record must cite; a place where no words name the record has a claim without words
+    (counted, and shown without words), never words naming something else. A published
+    event shows a passage stating its year, and one naming its place if it has one."""
+    Claim = apps.get_model("processes", "Claim")
+    NAMED_AS = Claim.NAMED_AS
     problems = []
     PLACES_WITHOUT_PASSAGE.clear()
     for app_label, name in (
         ("processes", "Process"),
         ("processes", "Organization"),
         ("timeline", "Document"),
+        ("timeline", "Event"),
     ):
         model = apps.get_model(app_label, name)
-        for record in model.objects.prefetch_related("citations", "claims__citation__source"):
+        claims = Prefetch("claims", queryset=Claim.objects.select_related("citation__source"))
+        for record in model.objects.prefetch_related("citations", claims):
             cited = {citation.pk for citation in record.citations.all()}
             own = set()
             for claim in record.claims.all():
@@ -1121,7 +1127,7 @@ def check_record_passages(sources, exceptions):
                 if citation.pk in own:
                     continue
                 exceptions.checked["evidence"] += 1
-                if not record.names_in(citation.quotation):
+                if not record.identified_at(citation):
                     exceptions.report(
                         problems,
                         "evidence",
@@ -1131,10 +1137,34 @@ def check_record_passages(sources, exceptions):
                         f"the passage at {citation} does not name it: record the words there "
                         "that do as its named_as claim (or one without words if none do)",
                     )
-            for shown in record.cited_passages():
+            shown = record.cited_passages()
+            for passage in shown:
                 PLACES_WITHOUT_PASSAGE["cited"] += 1
-                if not shown.quotation:
+                if not passage.quotation:
                     PLACES_WITHOUT_PASSAGE["without"] += 1
+            if name == "Event" and record.start_date and record.publication == "published":
+                exceptions.checked["evidence"] += 1
+                if shown and not any(p.quotation for p in shown) and not record.disputed_claims:
+                    exceptions.report(
+                        problems,
+                        "evidence",
+                        "timeline.event",
+                        record,
+                        "start_date",
+                        "no passage shown for it states the year it began",
+                    )
+            if name == "Event" and record.city and record.publication == "published":
+                exceptions.checked["evidence"] += 1
+                city = record.city.casefold()
+                if not any(_whole(city, (p.quotation or "").casefold()) for p in shown):
+                    exceptions.report(
+                        problems,
+                        "evidence",
+                        "timeline.event",
+                        record,
+                        "city",
+                        f"{record.city!r}: no passage shown for it names the place",
+                    )
     return problems
 
 
@@ -1207,9 +1237,10 @@ def figures_markdown():
     if PLACES_WITHOUT_PASSAGE["cited"]:
         lines += [
             "",
-            f"Places cited by processes, organizations and documents: "
+            f"Places cited by processes, organizations, documents and events: "
             f"{PLACES_WITHOUT_PASSAGE['cited']:,}; shown without words because no passage "
-            f"naming the record is recorded there yet: {PLACES_WITHOUT_PASSAGE['without']:,}.",
+            "naming the record (for an event, stating its year) is recorded there yet: "
+            f"{PLACES_WITHOUT_PASSAGE['without']:,}.",
         ]
     return "\n".join(lines)
 

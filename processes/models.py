@@ -490,7 +490,8 @@ class PlaceOnly:
 class Cited:
     """A record that cites places in the sources and shows, beside each, a passage that
     names it. Reads ``citations`` and ``claims`` (prefetch both, with
-    ``citations__source`` and ``claims__citation__source``, for pages that list many)."""
+    ``citations__source`` and ``claims__citation__source``, for pages that list many:
+    ``claims_with_places()`` does)."""
 
     def stated_names(self):
         """The forms in which a source names the record; None where the record's own
@@ -502,6 +503,11 @@ class Cited:
         ("the global compact on refugees")."""
         words = (words or "").casefold()
         return any(locate(words, form.casefold()) for form in self.stated_names() or ())
+
+    def identified_at(self, citation):
+        """Whether the quotation at ``citation``'s place names the record (always, where
+        no passage can be held to it)."""
+        return self.stated_names() is None or self.names_in(citation.quotation)
 
     def is_stated_name(self, value):
         """Whether ``value`` is one of the record's stated names, or a run of whole words of
@@ -528,7 +534,7 @@ class Cited:
             if citation.pk in own:
                 claim = own[citation.pk]
                 shown.append(claim if claim.quotation else PlaceOnly(citation))
-            elif self.stated_names() is None or self.names_in(citation.quotation):
+            elif self.identified_at(citation):
                 shown.append(citation)
             else:
                 shown.append(PlaceOnly(citation))

@@ -182,8 +182,10 @@ def facts_resting_on(citation):
             f"{participation.get_role_display()} – {participation.process.name}",
             english=participation.organization_id is not None,
         )
-    for event in citation.events.filter(publication=published).order_by("start_date", "title"):
-        add(_("Event"), event.title, event.get_absolute_url())
+    events = citation.events.filter(publication=published).prefetch_related("claims")
+    for event in events.order_by("start_date", "title"):
+        if event.identified_at(citation):
+            add(_("Event"), event.title, event.get_absolute_url())
     documents = citation.documents.filter(publication=published).prefetch_related("claims")
     for document in documents.order_by("title"):
         if document.names_in(citation.quotation):

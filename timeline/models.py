@@ -1,5 +1,7 @@
 """What happened and what was written: dated events and documents, each with its sources."""
 
+import re
+
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -21,6 +23,7 @@ from processes.models import (
     Source,
     curator_notes_field,
 )
+from processes.passages import TIMELINE_ROW
 from processes.validators import validate_un_symbol, validate_web_url
 
 
@@ -296,6 +299,26 @@ class Event(Cited, Publishable):
         start = format_partial_date(self.start_date, self.start_precision)
         end = format_partial_date(self.end_date, self.end_precision)
         return f"{start} – {end}" if end and end != start else start
+
+    def stated_names(self):
+        """An event's title is ours, so a source identifies the event by its date: a
+        passage shown for it states the year it began (None where it has no date)."""
+        return {str(self.start_date.year)} if self.start_date else None
+
+    def is_stated_name(self, value):
+        """An event's own passage is named by its date as the passage gives it ("July
+        2003", "16 – 17 December 2004"): the value holds the year the event began."""
+        return bool(self.start_date) and bool(
+            re.search(rf"(?<!\d){self.start_date.year}(?!\d)", value or "")
+        )
+
+    def identified_at(self, citation):
+        """A row of a year-by-year timeline states its year as its heading, which its
+        locator names ("Annex, timeline, 2006") and the locator rule holds it to."""
+        row = TIMELINE_ROW.search(citation.locator)
+        if row and self.start_date and int(row.group(1)) == self.start_date.year:
+            return True
+        return super().identified_at(citation)
 
     def clean(self):
         super().clean()
