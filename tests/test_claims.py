@@ -264,20 +264,22 @@ def _sources_block(page):
     return page[start : page.index("</div>", start)]
 
 
-def _place(shown):
-    """The place (a Citation) a shown passage stands at."""
-    return shown if isinstance(shown, Citation) else shown.citation
-
-
-def _identifies(record, words, place):
-    """Whether ``words`` at ``place`` name the record: an event by its year, in the words
-    or as the heading of the timeline row its locator names."""
+def _identifies(record, words, shown):
+    """Whether ``words``, shown for ``record`` (a place, or the record's own claim at a
+    place), name it: in one of its stated forms, or, for its own passage, in the form the
+    claim gives, which must be a run of a stated name's words ("Population Division");
+    an event by its year, in the words or as the heading of the timeline row its locator
+    names."""
+    place = shown if isinstance(shown, Citation) else shown.citation
     if isinstance(record, Event):
         if record.start_date is None:
             return True  # an undated event has no stated form to hold a passage to
         row = passages.TIMELINE_ROW.search(place.locator)
         if row and int(row.group(1)) == record.start_date.year:
             return True
+    if isinstance(shown, Claim) and shown.value:
+        in_words = passages.locate(words.casefold(), shown.value.casefold())
+        return bool(in_words) and record.is_stated_name(shown.value)
     return record.names_in(words)
 
 
@@ -298,9 +300,9 @@ def test_every_passage_beside_a_record_names_it(client, catalogue):
             continue
         block = _sources_block(client.get(record.get_absolute_url()).content.decode())
         quoted = [html.unescape(q) for q in QUOTATION.findall(block)]
-        places_of = {p.quotation: _place(p) for p in record.cited_passages() if p.quotation}
+        shown = {p.quotation: p for p in record.cited_passages() if p.quotation}
         for words in quoted:
-            assert _identifies(record, words, places_of[words]), f"{record}: {words!r}"
+            assert _identifies(record, words, shown[words]), f"{record}: {words!r}"
         places = len(re.findall(r"<cite>", block))
         assert places == record.citations.count(), record
         passages_shown += len(quoted)
@@ -388,7 +390,7 @@ def test_the_api_and_ndjson_give_each_place_the_passage_the_page_shows(client, c
             assert given == shown, slug
         for passage in passages_shown:
             words = passage.quotation
-            assert not words or _identifies(record, words, _place(passage)), slug
+            assert not words or _identifies(record, words, passage), slug
             compared += 1
             bare += not words
     assert compared > 100 and 0 < bare < compared
