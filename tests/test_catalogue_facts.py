@@ -303,8 +303,8 @@ def test_founding_year_disagreements_keep_both_sources(catalogue, slug, values):
 
 
 def test_gcim_founding_year_disagreement_is_kept(catalogue):
-    claims = Event.objects.get(slug="2003-establishment-of-gcim").claims.all()
-    assert {c.value for c in claims} == {"2003", "2004"}
+    event = Event.objects.prefetch_related("claims").get(slug="2003-establishment-of-gcim")
+    assert {c.value for c in event.disputed_claims} == {"2003", "2004"}
 
 
 def test_disagreements_show_on_the_process_page(client, catalogue):
