@@ -1072,7 +1072,7 @@ def check_claim_passages(sources, exceptions):
         exceptions.checked["evidence"] += 1
         if not claim.quotation:
             message = f"no passage states its value {claim.value!r}"
-        elif locate(claim.quotation, claim.value) is None:
+        elif not claim.states_its_value():
             message = f"its passage does not state its value {claim.value!r}"
         else:
             continue

@@ -22,7 +22,7 @@ from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from processes.passages import locate
+from processes.passages import cuts_a_word, locate
 from processes.validators import IsWebsiteList, validate_web_url, validate_website_list
 
 # A stand-in for "no as-of date" inside the participation uniqueness rule, so that two
@@ -879,19 +879,33 @@ class Claim(models.Model):
         """Its passage read in context (see ``Citation.get_context_url``)."""
         return f"{self.citation.source.get_absolute_url()}claims/{self.pk}/"
 
+    def states_its_value(self):
+        """Whether the claim's passage holds its value as the source writes it (else the
+        record would show, beside the value, words that do not state it)."""
+        return bool(self.quotation) and locate(self.quotation, self.value) is not None
+
     def clean(self):
-        """The passage is the source's own words at word boundaries, and it states the
-        value (or the record would show a passage that does not hold its fact)."""
+        """The passage states the value, and where the source's text is stored it is the
+        source's own words there, at word boundaries."""
         super().clean()
-        if not self.quotation or not self.citation_id:
+        if not self.quotation:
             return
-        text = stored_text_of(self.citation.source_id)
-        if text is not None and locate(text, self.quotation) is None:
+        text = stored_text_of(self.citation.source_id) if self.citation_id else None
+        span = None if text is None else locate(text, self.quotation)
+        if text is not None and span is None:
             raise ValidationError(
                 {
                     "quotation": "These words are not in the text of "
                     f"“{self.citation.source.short_title}”: copy them exactly from the source."
                 }
+            )
+        if self.value and not self.states_its_value():
+            raise ValidationError(
+                {"quotation": f"These words do not state the value “{self.value}”."}
+            )
+        if span is not None and cuts_a_word(text, span):
+            raise ValidationError(
+                {"quotation": "The passage begins or ends inside a word: select whole words."}
             )
 
     def natural_key(self):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from processes import fidelity, passages
 from processes.catalogue import CatalogueLoadError, load_catalogue
@@ -130,6 +131,23 @@ def test_a_claim_quoting_words_its_source_does_not_hold_is_refused(catalogue):
     claim = Claim.objects.filter(citation__source__stored_text__isnull=False).first()
     claim.quotation = "Words no source of this catalogue ever printed"
     with pytest.raises(Exception, match="not in the text of"):
+        claim.full_clean()
+
+
+def test_a_claims_passage_that_does_not_state_its_value_is_refused(catalogue):
+    """A curator cannot save words beside a value they do not state, nor a passage cut
+    inside a word."""
+    claim = Claim.objects.filter(
+        citation__source__stored_text__isnull=False, field="start_date"
+    ).first()
+    claim.full_clean()  # as recorded: its passage states its value
+    stated = claim.value
+    claim.value = "1066"
+    with pytest.raises(ValidationError, match="do not state the value “1066”"):
+        claim.full_clean()
+    claim.value = stated
+    claim.quotation = claim.quotation[:-2]
+    with pytest.raises(ValidationError, match="inside a word"):
         claim.full_clean()
 
 
