@@ -107,6 +107,11 @@ ROOT_URLCONF = "migration_governance.urls"
 PAGE_TIME_LIMIT_SECONDS = float(os.environ.get("DJANGO_PAGE_TIME_LIMIT_SECONDS", "10"))
 EXPORT_TIME_LIMIT_SECONDS = float(os.environ.get("DJANGO_EXPORT_TIME_LIMIT_SECONDS", "30"))
 EXPORT_MIN_ROWS_PER_SECOND = int(os.environ.get("DJANGO_EXPORT_MIN_ROWS_PER_SECOND", "1000"))
+# Inside a page, a list's count may take LIST_COUNT_BUDGET_MS (past it the list says "more
+# than") and all its facets together FACET_BUDGET_MS (those left over say "not counted"),
+# as Datasette's sql_time_limit_ms bounds each query (processes/browsing.py).
+LIST_COUNT_BUDGET_MS = int(os.environ.get("DJANGO_LIST_COUNT_BUDGET_MS", "50"))
+FACET_BUDGET_MS = int(os.environ.get("DJANGO_FACET_BUDGET_MS", "150"))
 # Each server process works out lists' counts and facets ahead of time in a background
 # thread, for every catalogue version and for pages that had to leave one out
 # (processes/figures.py). 0 leaves it to `manage.py precompute_figures`.

@@ -32,10 +32,6 @@ from processes.time_budget import budgets_lifted, export_rows_bounded, time_limi
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
 MULTI_VALUE_CAP = 50
-# All of a page's facets together may take this long; those left over are skipped.
-FACET_BUDGET_MS = 150
-# Counting a huge selection may take this long; past it the count is shown as "more than".
-COUNT_BUDGET_MS = 50
 # Lists page this deep at most: deeper, OFFSET costs grow, and the CSV holds everything.
 MAX_PAGES = 100
 EXPORT_CHUNK_SIZE = 2000
@@ -123,9 +119,9 @@ class Facet:
 class CappedPaginator(Paginator):
     """A paginator that never lets counting or paging make a page slow.
 
-    The count gets COUNT_BUDGET_MS; if it takes longer, ``total`` is None and the list says
-    "more than" the rows of MAX_PAGES pages. No page past MAX_PAGES is served either way:
-    the CSV holds every row.
+    The count gets settings.LIST_COUNT_BUDGET_MS; if it takes longer, ``total`` is None and
+    the list says "more than" the rows of MAX_PAGES pages. No page past MAX_PAGES is served
+    either way: the CSV holds every row.
     """
 
     total = None
@@ -151,12 +147,12 @@ class CappedPaginator(Paginator):
 
     def budgeted_count(self):
         """The full count (summed from the list's summary where it holds the selection),
-        or None if counting would take longer than COUNT_BUDGET_MS."""
+        or None if counting would take longer than settings.LIST_COUNT_BUDGET_MS."""
         summarised = self.summarised()
         if summarised is not None:
             return summarised
         try:
-            with time_limit(COUNT_BUDGET_MS):
+            with time_limit(settings.LIST_COUNT_BUDGET_MS):
                 return super().count
         except OperationalError:
             return None
@@ -442,7 +438,8 @@ class FilteredListView(ListView):
     def facet_counts(self):
         """For each facet, the count each value would give with the other filters kept."""
         facets = []
-        deadline = time.monotonic() + FACET_BUDGET_MS / 1000
+        budget_ms = settings.FACET_BUDGET_MS
+        deadline = time.monotonic() + budget_ms / 1000
         for facet in self.facets:
             data = self.request.GET.copy()
             selected = set(data.getlist(facet.param))
@@ -464,7 +461,7 @@ class FilteredListView(ListView):
                         return facet.counts(released.qs.order_by())
                 except OperationalError:
                     # Too slow with most of the budget left: it will be too slow next time.
-                    return SKIPPED if remaining_ms < FACET_BUDGET_MS / 2 else TOO_SLOW
+                    return SKIPPED if remaining_ms < budget_ms / 2 else TOO_SLOW
 
             rows = self.figure(
                 self.selection_key(data, "facet", facet.param),

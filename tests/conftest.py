@@ -7,8 +7,14 @@ Factories make extra rows with codes and slugs the catalogue does not use.
 
 import pytest
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from processes.catalogue import load_catalogue
+
+# Property tests draw the same examples on every run and every machine: a failure seen in
+# CI is the failure a developer sees (a test's own settings may ask for more examples).
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.load_profile("repeatable")
 
 
 @pytest.fixture(scope="session")
@@ -23,13 +29,6 @@ def catalogue(db):
     from processes.models import Process
 
     assert Process.objects.exists(), "the catalogue should be loaded for the session"
-
-
-@pytest.fixture(autouse=True)
-def generous_facet_budget(monkeypatch):
-    """Facets are skipped when counting them takes too long for a page; a busy test machine
-    must not make the tests that read facet counts flaky, so the budget is lifted here."""
-    monkeypatch.setattr("processes.browsing.FACET_BUDGET_MS", 60_000)
 
 
 @pytest.fixture(autouse=True)
