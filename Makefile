@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
+# Test workers (pytest-xdist): one per core; PYTEST_WORKERS=0 runs the suite in one process.
+PYTEST_WORKERS ?= auto
 PORT ?= 8000
 
 .PHONY: run test install migrate load check lint format clean screenshots
@@ -50,7 +52,7 @@ restore-drill: install
 
 # The whole suite; DATABASE_URL=postgres://… runs it on PostgreSQL.
 test: install
-	DJANGO_ALLOW_INSECURE_KEY=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_ALLOW_INSECURE_KEY=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The French and Spanish interface catalogues: add new messages to the .po files (Django's
 # makemessages, which needs GNU gettext: apt-get install gettext), then compile the .mo files
