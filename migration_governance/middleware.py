@@ -19,6 +19,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -62,18 +63,38 @@ class RequestIdMiddleware:
         return response
 
 
+def asks_for_an_export(request):
+    """Whether the request asks for a whole export: a list's CSV, the data package or one
+    of its files (written by the exports' code), or an API list as NDJSON, in any of the
+    site's languages. Decided by the view the address leads to and the format asked for,
+    not by how the path is spelled ("/fr/data/" is the data package too)."""
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):
+            match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    view = getattr(match.func, "view_class", None) or getattr(match.func, "cls", None)
+    if getattr(view, "export", False) is True:
+        return True
+    if getattr(match.func, "cls", None) is None:  # NDJSON is the API's format only
+        return False
+    accept = request.headers.get("Accept", "")
+    return request.GET.get("format") == "ndjson" or "application/x-ndjson" in accept
+
+
 class PageTimeLimitMiddleware:
     """Every page gets ``PAGE_TIME_LIMIT_SECONDS`` of database work (processes/time_budget.py);
-    past it the query is cut short and the reader gets the 503 page. CSV exports are
-    bounded by the rows they deliver instead (processes/export.py)."""
+    past it the query is cut short and the reader gets the 503 page. Exports (see
+    ``asks_for_an_export``) are bounded by the rows they deliver instead
+    (processes/export.py)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         seconds = settings.PAGE_TIME_LIMIT_SECONDS
-        # The data package (/data/) is written by the exports' code, once per version.
-        if request.path.endswith(".csv") or request.path_info.startswith("/data/"):
+        if asks_for_an_export(request):
             # Each statement of an export gets the export's base time; the rows it must
             # deliver per second bound it beyond that.
             statement_time_limit(settings.EXPORT_TIME_LIMIT_SECONDS)

@@ -844,6 +844,9 @@ class DataPackageView(TemplateView):
     """/data/: the whole catalogue in one download, what it holds and how to check it."""
 
     template_name = "processes/data.html"
+    # Writes the data package when the catalogue has changed: under an export's time
+    # bound, not a page's (migration_governance/middleware.py).
+    export = True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -862,6 +865,8 @@ class DataPackageView(TemplateView):
 class DataFileView(View):
     """/data/datapackage.json, /data/<table>.csv and the zip: the files of the package
     built for the catalogue's current version, byte for byte what the descriptor says."""
+
+    export = True  # as DataPackageView
 
     types = {".json": "application/json", ".csv": "text/csv; charset=utf-8"}
 

@@ -164,3 +164,42 @@ def test_an_export_is_bounded_by_the_rows_it_delivers(settings, catalogue):
             list(export_rows_bounded(slow_rows(), 0.2, 1000))
     response = Client().get("/processes/export.csv")
     assert response.status_code == 200
+
+
+EXPORTS = [
+    "/processes/export.csv",
+    "/fr/participations/export.csv?process=budapest-process",
+    "/matrix/long.csv",
+    "/data/",
+    "/fr/data/",
+    "/es/data/datapackage.json",
+    "/api/processes/?format=ndjson",
+]
+PAGES = ["/", "/processes/", "/fr/processes/", "/processes/?format=ndjson", "/api/processes/"]
+
+
+@pytest.mark.parametrize("path", EXPORTS)
+def test_every_export_in_every_language_is_bounded_as_an_export(client, catalogue, settings, path):
+    """Exports (CSV, the data package, NDJSON) are bounded by the rows they deliver, not by
+    a page's time, whatever the language prefix or the way the format is asked for: with
+    no page time at all, an export still answers in full while a page is a 503."""
+    settings.PAGE_TIME_LIMIT_SECONDS = 1e-9
+    response = client.get(path)
+    assert response.status_code == 200, path
+    b"".join(response.streaming_content) if response.streaming else response.content
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_page_is_bounded_as_a_page_whatever_format_it_names(settings, catalogue, path):
+    settings.PAGE_TIME_LIMIT_SECONDS = 1e-9
+    response = Client(raise_request_exception=False).get(path)
+    assert response.status_code == 503, path
+
+
+def test_an_api_list_asked_for_as_ndjson_by_its_accept_header_is_an_export(
+    client, catalogue, settings
+):
+    settings.PAGE_TIME_LIMIT_SECONDS = 1e-9
+    response = client.get("/api/states/", HTTP_ACCEPT="application/x-ndjson")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).count(b"\n") > 200
