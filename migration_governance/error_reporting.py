@@ -2,13 +2,17 @@
 
 ``server_error`` is the site's 500 handler: it shows the request's id so a reader can quote
 it, and answers a query cut short by the page's time limit with the 503 page instead.
+``bad_request``, ``permission_denied`` and ``page_not_found`` are the 400, 403 and 404
+handlers: unlike Django's own they never read the request's body (Django's run the CSRF
+check, which parses it: a POST of too many fields to an unknown address was a 500), and an
+address under /api/ gets an RFC 9457 problem, as the API's other errors do.
 """
 
 import logging
 import sys
 
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template import loader
 
 from processes.time_budget import is_timeout
@@ -35,6 +39,30 @@ def server_error(request, template_name="500.html"):
         return response
     body = loader.get_template(template_name).render({"request_id": request_id})
     return HttpResponse(body, status=500)
+
+
+def _error_page(request, status, template_name, title, context=None):
+    if request.path_info.startswith("/api/"):
+        problem = {"type": "about:blank", "title": title, "status": status}
+        return JsonResponse(problem, status=status, content_type="application/problem+json")
+    body = loader.get_template(template_name).render(context or {}, request)
+    return HttpResponse(body, status=status)
+
+
+def bad_request(request, exception, template_name="400.html"):
+    """The 400 page (a malformed request that no view answered itself)."""
+    return _error_page(request, 400, template_name, "Bad Request")
+
+
+def permission_denied(request, exception, template_name="403.html"):
+    """The 403 page."""
+    return _error_page(request, 403, template_name, "Forbidden")
+
+
+def page_not_found(request, exception, template_name="404.html"):
+    """The 404 page, naming the address that was asked for."""
+    context = {"request_path": request.path}
+    return _error_page(request, 404, template_name, "Not Found", context)
 
 
 def init_sentry(dsn, **options):

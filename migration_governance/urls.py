@@ -23,4 +23,7 @@ urlpatterns += i18n_patterns(
 )
 
 # The 500 page shows the request id, and a page out of time gets the 503 page.
+handler400 = "migration_governance.error_reporting.bad_request"
+handler403 = "migration_governance.error_reporting.permission_denied"
+handler404 = "migration_governance.error_reporting.page_not_found"
 handler500 = "migration_governance.error_reporting.server_error"
