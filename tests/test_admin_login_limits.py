@@ -210,3 +210,36 @@ def test_the_proxy_settings_imply_a_trusted_proxy_and_check_deploy_flags_disagre
     assert "catalogue.W001" in disagree.stdout + disagree.stderr
     undeclared = run_deploy_check(DJANGO_TRUSTED_PROXY_COUNT="2")
     assert "catalogue.W002" in undeclared.stdout + undeclared.stderr
+
+
+@pytest.mark.parametrize(
+    "forwarded, counted_as",
+    [
+        ("198.51.100.7", "198.51.100.7"),
+        ("198.51.100.7:5678", "198.51.100.7"),
+        ("198.051.100.007", "198.51.100.7"),
+        ("::ffff:198.51.100.7", "198.51.100.7"),
+        ("[2001:db8::1]:443", "2001:db8::1"),
+        ("[2001:DB8:0:0::1]", "2001:db8::1"),
+        ("junk", "10.0.0.2"),
+        ("999.1.1.1", "10.0.0.2"),
+        ("[10.0.1.1", "10.0.0.2"),
+    ],
+)
+def test_a_forwarded_address_of_any_shape_is_counted_once_and_never_a_500(
+    curator, settings, forwarded, counted_as
+):
+    """Behind the proxy, whatever it writes: each spelling of one address is one lockout
+    bucket, and what is not an address counts against the proxy's (the peer's) address
+    instead of reaching the database as an error."""
+    from axes.models import AccessAttempt
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    response = Client(raise_request_exception=False).post(
+        LOGIN,
+        {"username": curator.username, "password": "wrong"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+    assert response.status_code == 200  # the form again, with its error
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {counted_as}
