@@ -155,6 +155,9 @@ def time_limit(milliseconds, using="default"):
     Set on the driver's own connection so the query log, and the query counts pinned by
     the tests, are the same on both databases."""
     connection = connections[using]
+    # A kept connection is health-checked before its first use in a request; the raw
+    # statements below would otherwise meet a restarted server's dead socket first.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     if budgets_lifted():
         yield
@@ -187,6 +190,10 @@ def _apply_session_timeout(connection):
     """The page's per-statement bound on a PostgreSQL connection, set once per connection
     and per value (a kept connection keeps it)."""
     wanted = connection.__dict__.get("time_budget_statement_ms")
+    # As Django does before a request's first query (CONN_HEALTH_CHECKS): a kept
+    # connection to a restarted server is closed here, and its successor gets the
+    # setting when it is created, instead of this SET failing on the dead socket.
+    connection.close_if_health_check_failed()
     raw = connection.connection
     if wanted is None or raw is None or getattr(raw, "time_budget_statement_ms", None) == wanted:
         return

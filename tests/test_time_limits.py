@@ -137,3 +137,23 @@ def test_a_search_cut_short_is_an_operational_error_not_the_drivers_own():
         other.close()
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL server's restart")
+def test_a_kept_connection_to_a_restarted_server_costs_a_reconnect_not_a_500():
+    """A server restart ends every kept session. The next request's first statement is
+    the page's time bound, sent on the driver's connection: it must be health-checked
+    first, as Django checks a kept connection before a request's first query."""
+    import psycopg
+    from django.db import close_old_connections
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    assert client.get("/processes/export.csv").status_code == 200
+    connection.close_at = None  # kept between requests, as with DJANGO_CONN_MAX_AGE
+    backend = connection.connection.info.backend_pid
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [backend])
+    close_old_connections()  # what the server does as each request starts
+    assert client.get("/processes/").status_code == 200
+    assert connection.connection.info.backend_pid != backend
