@@ -95,6 +95,11 @@ class NamesInput(forms.Widget):
         return context
 
 
+# Typed names in one box that are offered "did you mean" choices; later unknown names in
+# the same box are reported without them.
+SUGGESTED_NAMES = 3
+
+
 class NameChoiceField(forms.ModelMultipleChoiceField):
     """Records named the way a person would: name, short name, acronym, alias, ISO code or
     slug, case, accents and punctuation aside ("IOM", "Soderkoping", "Cote d'Ivoire").
@@ -136,7 +141,10 @@ class NameChoiceField(forms.ModelMultipleChoiceField):
         for raw in values:
             record = by_code.get(raw.upper() if key == "iso3" else raw)
             if record is None:
-                record = self.resolve_name(raw, problems)
+                # Looking for close names is the costly part: offered for the first few
+                # unknown names only, so fifty of them cost no more than a handful.
+                unknown = len(problems)
+                record = self.resolve_name(raw, problems, suggest=unknown < SUGGESTED_NAMES)
             if record is not None:
                 self.resolved[raw] = record
         self.widget.shown = {raw: record.name for raw, record in self.resolved.items()}
@@ -144,21 +152,22 @@ class NameChoiceField(forms.ModelMultipleChoiceField):
             raise ValidationError(problems)
         return list(dict.fromkeys(self.resolved.values()))
 
-    def resolve_name(self, raw, problems):
+    def resolve_name(self, raw, problems, suggest=True):
         key = (self.kind, raw)
         if key not in self.memo:
             found = []
-            self.memo[key] = (self.look_up(raw, found), found, self.suggestions.get(raw))
+            self.memo[key] = (self.look_up(raw, found, suggest), found, self.suggestions.get(raw))
         record, found, offered = self.memo[key]
         problems.extend(found)
         if offered is not None:
             self.suggestions[raw] = offered
         return record
 
-    def look_up(self, raw, problems):
+    def look_up(self, raw, problems, suggest=True):
         from processes import search
 
-        resolution = search.resolve(self.kind, raw, allowed_ids=self.queryset.values("pk"))
+        allowed = self.queryset.values("pk")
+        resolution = search.resolve(self.kind, raw, allowed_ids=allowed, suggest=suggest)
         if resolution.resolved:
             return self.queryset.get(pk=resolution.ids[0])
         offered = resolution.suggestions

@@ -444,11 +444,12 @@ class Resolution:
         return len(self.ids) == 1
 
 
-def resolve(kind, value, allowed_ids=None):
+def resolve(kind, value, allowed_ids=None, suggest=True):
     """Which record of ``kind`` a person means by ``value``: an exact name, short name,
     acronym, alias, code, slug or symbol (case, accents and punctuation aside); failing
     that, the one record whose names hold every word typed. ``allowed_ids`` (a queryset of
-    ids) limits the records that count (published processes only, say)."""
+    ids) limits the records that count (published processes only, say); without
+    ``suggest``, a value that names nothing gets no "did you mean" (the costly part)."""
     from processes.models import SearchKey
 
     folded = fold(value)
@@ -463,7 +464,7 @@ def resolve(kind, value, allowed_ids=None):
     named = [e for e in search(value, kind, limit=4, allowed_ids=allowed_ids) if e.tier <= 1]
     if named:
         return Resolution(value, [e.object_id for e in named], named[:3] if len(named) > 1 else [])
-    return Resolution(value, [], did_you_mean(kind, value, allowed_ids))
+    return Resolution(value, [], did_you_mean(kind, value, allowed_ids) if suggest else [])
 
 
 def _entries_for(kind, ids):

@@ -345,3 +345,28 @@ def test_events_of_a_year_by_one_box(client, catalogue):
     for event in events:
         end = event.end_date or event.start_date
         assert event.start_date.year <= 2006 <= end.year
+
+
+def test_fifty_unknown_names_are_refused_without_fifty_searches_for_close_names(
+    client, catalogue, monkeypatch
+):
+    """Close names are looked for (the costly part of a 400) for the first few unknown
+    names of a box only: the limit of fifty values must bound the work, not multiply it."""
+    from processes import filters, search
+
+    looked_for = []
+    original = search.did_you_mean
+
+    def did_you_mean(kind, value, *args, **kwargs):
+        looked_for.append(value)
+        return original(kind, value, *args, **kwargs)
+
+    monkeypatch.setattr(search, "did_you_mean", did_you_mean)
+    typed = [f"Austrya{n}" for n in range(50)]
+    response = client.get("/participations/", {"state": typed})
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert looked_for == typed[: filters.SUGGESTED_NAMES]
+    for name in typed:  # every unknown name is still named in the answer
+        assert f"“{name}”" in page
+    assert "Did you mean “Austria”" in page
