@@ -51,11 +51,19 @@ done
 echo "== make serve on 127.0.0.1:$PORT"
 setsid make --no-print-directory serve HOST=127.0.0.1 PORT="$PORT" >"$OUT/server.log" 2>&1 &
 server_pid=$!
+started=0
 for _ in $(seq 1 120); do
-    if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/"; then break; fi
+    if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/"; then started=1; break; fi
     if ! kill -0 "$server_pid" 2>/dev/null; then cat "$OUT/server.log"; exit 1; fi
     sleep 0.5
 done
+# A server still not answering after 60 s fails the run: locust against nothing would
+# report only errors, and a figure from it means nothing.
+if [ "$started" != 1 ]; then
+    echo "the server did not answer on 127.0.0.1:$PORT within 60 s:" >&2
+    cat "$OUT/server.log" >&2
+    exit 1
+fi
 
 echo "== locust: $USERS users for $RUN_TIME"
 status=0

@@ -82,14 +82,31 @@ def fixture_paths(directory=None):
     return sorted(directory.glob("*.json"))
 
 
+class DuplicateKey(ValueError):
+    """A JSON object names one key twice: which value was meant cannot be known."""
+
+
+def _one_value_per_key(pairs):
+    """A JSON object as a dict, refusing a key given twice (json keeps the last value
+    silently, so a curator's edit above a stale copy of the field would be lost)."""
+    seen = {}
+    for key, value in pairs:
+        if key in seen:
+            raise DuplicateKey(f"the key {key!r} appears twice in one record")
+        seen[key] = value
+    return seen
+
+
 def read_records(paths):
     """Parse fixture files into records, naming the file at fault on malformed JSON."""
     records = []
     for path in paths:
         path = Path(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            data = json.loads(
+                path.read_text(encoding="utf-8"), object_pairs_hook=_one_value_per_key
+            )
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, DuplicateKey) as exc:
             raise CatalogueLoadError(f"{path.name}: cannot be read as JSON: {exc}") from exc
         if not isinstance(data, list):
             raise CatalogueLoadError(f"{path.name}: must hold a JSON list of records.")

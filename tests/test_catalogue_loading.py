@@ -106,6 +106,19 @@ def test_malformed_json_names_the_file(tmp_path):
         load_catalogue([path])
 
 
+def test_a_field_given_twice_in_one_record_is_refused_not_silently_overwritten(tmp_path, db):
+    """JSON keeps the last of two values for one key without a word: a curator's edit
+    above a stale copy of the field would be lost. The loader names file and key."""
+    path = tmp_path / "twice.json"
+    text = json.dumps([SOURCE, CITATION, PROCESS])
+    name = json.dumps(PROCESS["fields"]["name"])
+    assert text.count(f'"name": {name}') == 1
+    path.write_text(text.replace(f'"name": {name}', f'"name": "Edited", "name": {name}'), "utf-8")
+    with pytest.raises(CatalogueLoadError, match=r"twice\.json: .*'name' appears twice"):
+        load_catalogue([path])
+    assert not Process.objects.filter(slug="test-process").exists()
+
+
 def test_fixtures_must_not_carry_primary_keys(tmp_path):
     path = write(tmp_path, "pk.json", [{**SOURCE, "pk": 7}])
     with pytest.raises(CatalogueLoadError, match="natural keys only"):
