@@ -74,6 +74,30 @@ def test_no_url_field_takes_another_scheme(curator_client, url):
     assert Organization.objects.get(pk=organization.pk).website == ""
 
 
+NOT_URI_CHARACTERS = [
+    'https://example.org/"onmouseover="alert(1)',
+    "https://example.org/<script>",
+    "https://example.org/it's",
+    "https://example.org/a|b",
+]
+
+
+@pytest.mark.parametrize("url", NOT_URI_CHARACTERS)
+def test_a_web_address_holds_only_what_a_uri_may_hold(tmp_path, url):
+    """The API declares websites and URLs as `format: uri`: a quote, an angle bracket or
+    a bar kept as typed would break that promise (and every attribute it is written in).
+    The admin's form refused them already; a fixture did not."""
+    source = {**SOURCE, "fields": {**SOURCE["fields"], "url": url}}
+    path = write(tmp_path, "addresses.json", [source])
+    with pytest.raises(CatalogueLoadError, match="percent-encode it"):
+        load_catalogue([path])
+    process = {**PROCESS, "fields": {**PROCESS["fields"], "websites": [url]}}
+    path = write(tmp_path, "websites.json", [SOURCE, CITATION, process])
+    with pytest.raises(CatalogueLoadError, match="percent-encode it"):
+        load_catalogue([path])
+    assert not Process.objects.filter(slug="test-process").exists()
+
+
 @pytest.mark.parametrize("websites", NOT_WEBSITES[:2], ids=repr)
 def test_the_database_refuses_websites_that_are_not_a_list(websites):
     with pytest.raises(IntegrityError), transaction.atomic():
