@@ -18,6 +18,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -203,6 +204,70 @@ class CatalogueFormMixin:
         if isinstance(db_field, models.URLField):
             kwargs.setdefault("assume_scheme", "https")
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            using = kwargs.get("using")
+            kwargs["widget"] = TolerantAutocompleteSelect(db_field, self.admin_site, using=using)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", KeyCheckedMultipleChoiceField)
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            using = kwargs.get("using")
+            kwargs["widget"] = TolerantAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=using
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def _is_a_key(key_field, value):
+    """Whether ``value`` could be a stored key of ``key_field`` (within 64 bits for an
+    integer: SQLite's driver raises on a larger one, PostgreSQL answers an error)."""
+    try:
+        prepared = key_field.get_prep_value(key_field.to_python(value))
+    except (TypeError, ValueError, ValidationError):
+        return False
+    return not isinstance(prepared, int) or -(2**63) <= prepared < 2**63
+
+
+class KeyCheckedMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A many-to-many choice that refuses a value no key could be, before looking it up
+    (Django's own looks it up and lets the database's overflow error through)."""
+
+    def _check_values(self, value):
+        options = self.queryset.model._meta
+        key_field = options.get_field(self.to_field_name) if self.to_field_name else options.pk
+        for item in value:
+            if not _is_a_key(key_field, item):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                )
+        return super()._check_values(value)
+
+
+class TolerantAutocompleteMixin:
+    """Django's autocomplete widget looks up the posted values to show them again, so a
+    crafted value that is not a key ("abc" for a publisher, or a number past 64 bits)
+    raised while the form was redisplayed with its error: a 500. Values that are not keys
+    are left out of that lookup; the field's own error still says what was wrong."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        options = remote.model._meta
+        key = options.get_field(getattr(remote, "field_name", None) or options.pk.name)
+        keys = [item for item in value if _is_a_key(key, item)]
+        return super().optgroups(name, keys, attr)
+
+
+class TolerantAutocompleteSelect(TolerantAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class TolerantAutocompleteSelectMultiple(TolerantAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
 
 
 # --- CSV export ----------------------------------------------------------------------------

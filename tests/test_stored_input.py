@@ -136,3 +136,16 @@ def test_the_processes_csv_reads_whole_with_websites_saved_through_the_admin(
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == Process.objects.published().count()
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "1e3", "99999999999999999999"])
+@pytest.mark.parametrize("field", ["publisher", "processes"])
+def test_a_crafted_choice_on_an_autocomplete_field_is_a_form_error(curator_client, field, value):
+    """The autocomplete widget looks the posted values up to show them again: a value that
+    is not a key raised while the form was redisplayed with its error (a 500)."""
+    from tests.factories import make_document
+
+    document = make_document()
+    response = post_change(curator_client, document, **{field: value})
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
