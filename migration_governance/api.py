@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import F, Func, JSONField, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django_filters import ModelMultipleChoiceFilter, NumberFilter
 from django_filters.rest_framework import DjangoFilterBackend
@@ -270,8 +271,17 @@ class ReadOnlyCorsMiddleware:
         return origin if origin in allowed else None
 
     def __call__(self, request):
-        origin = request.headers.get("Origin")
-        if not request.path.startswith("/api/") or not origin:
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        response = self.answer(request, request.headers.get("Origin"))
+        if "*" not in settings.API_CORS_ORIGINS:
+            # The answer differs by origin (allowed, or not): a shared cache must not give
+            # one origin's copy to another. Added to what Vary holds already.
+            patch_vary_headers(response, ["Origin"])
+        return response
+
+    def answer(self, request, origin):
+        if not origin:
             return self.get_response(request)
         allowed = self.allowed_origin(origin)
         if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
@@ -282,14 +292,11 @@ class ReadOnlyCorsMiddleware:
                 response["Access-Control-Allow-Methods"] = self.methods
                 response["Access-Control-Allow-Headers"] = "Accept, Accept-Language"
                 response["Access-Control-Max-Age"] = "86400"
-            response["Vary"] = "Origin"
             return response
         response = self.get_response(request)
         if allowed and request.method in ("GET", "HEAD"):
             response["Access-Control-Allow-Origin"] = allowed
             response["Access-Control-Expose-Headers"] = "Retry-After, X-Request-ID"
-            if allowed != "*":
-                response["Vary"] = "Origin"
         return response
 
 

@@ -44,6 +44,12 @@ def test_a_list_of_origins_allows_those_only(client, catalogue, settings):
     assert "Origin" in [part.strip() for part in ok["Vary"].split(",")]
     other = client.get("/api/states/hun/", HTTP_ORIGIN="https://elsewhere.example")
     assert "Access-Control-Allow-Origin" not in other
+    # Every answer says it depends on the origin, so that a shared cache keeps one copy
+    # per origin, and keeps whatever else the answer varies by.
+    for response in (ok, other, client.get("/api/states/hun/")):
+        varies = [part.strip() for part in response["Vary"].split(",")]
+        assert "Origin" in varies
+        assert "Accept" in varies or "Accept-Language" in varies, varies
 
 
 def test_anonymous_clients_are_throttled_at_the_configured_rate(client, catalogue, settings):
