@@ -8,6 +8,7 @@ Factories make extra rows with codes and slugs the catalogue does not use.
 import pytest
 from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
+from pytest_django.plugin import blocking_manager_key
 
 from processes.catalogue import load_catalogue
 
@@ -21,6 +22,31 @@ hypothesis_settings.load_profile("repeatable")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_catalogue()
+
+
+def _uses_database(item):
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool(
+        fixtures & {"db", "transactional_db", "catalogue", "django_db_setup"}
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by emptying every table: put the shared catalogue back, so
+    that the test after it on this worker (in any order) still sees it. Not after the
+    worker's last test, nor before a test that touches no database: nothing would read it."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    if nextitem is None or not _uses_database(nextitem):
+        return
+    from processes.models import Process
+
+    with item.config.stash[blocking_manager_key].unblock():
+        if not Process.objects.exists():
+            load_catalogue()
 
 
 @pytest.fixture
