@@ -50,9 +50,13 @@ bench: install
 restore-drill: install
 	bash bench/restore_drill.sh
 
-# The whole suite; DATABASE_URL=postgres://… runs it on PostgreSQL.
+# The whole suite, skipping nothing CI runs: it first installs what the browser and HTML
+# checker tests drive (.ci/test-tools: Debian's chromium and Java, vnu.jar from npm).
+# DATABASE_URL=postgres://… runs it on PostgreSQL.
 test: install
-	DJANGO_ALLOW_INSECURE_KEY=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	bash .ci/test-tools
+	DJANGO_ALLOW_INSECURE_KEY=1 TESTS_REQUIRE_TOOLS=1 \
+		$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The French and Spanish interface catalogues: add new messages to the .po files (Django's
 # makemessages, which needs GNU gettext: apt-get install gettext), then compile the .mo files
