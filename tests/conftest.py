@@ -24,23 +24,28 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_catalogue()
 
 
-def _uses_database(item):
+def _reads_the_catalogue(item):
     fixtures = set(getattr(item, "fixturenames", ()))
-    return item.get_closest_marker("django_db") is not None or bool(
-        fixtures & {"db", "transactional_db", "catalogue", "django_db_setup"}
+    if "catalogue" in fixtures:
+        return True
+    marker = item.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+        "transactional_db" in fixtures
     )
+    return not transactional and (marker is not None or "db" in fixtures)
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """A transactional test ends by emptying every table: put the shared catalogue back, so
-    that the test after it on this worker (in any order) still sees it. Not after the
-    worker's last test, nor before a test that touches no database: nothing would read it."""
+    """A transactional test ends by emptying every table: put the shared catalogue back
+    before the next test that reads it on this worker (in any order): one in a transaction,
+    or one asking for the ``catalogue``. (pytest-django runs transactional tests last, and
+    those that need no catalogue do not wait for one to be loaded again.)"""
     yield
     marker = item.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):
         return
-    if nextitem is None or not _uses_database(nextitem):
+    if nextitem is None or not _reads_the_catalogue(nextitem):
         return
     from processes.models import Process
 
