@@ -229,8 +229,8 @@ def export_sql(env):
         "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'migration_governance.settings');"
         "import django, json; django.setup();"
         "from django.db import connection;"
-        "from processes.browsing import stable_order;"
-        "from processes.export import annotated;"
+        "from migration_governance.core.browsing import stable_order;"
+        "from migration_governance.core.export import annotated;"
         "from processes.models import Participation;"
         "from processes.lists import PARTICIPATIONS;"
         "c = PARTICIPATIONS.columns;"
@@ -389,7 +389,7 @@ def run(database, scale, requests, reuse, only=()):
     # As `make serve` does; first, since working out the figures renders the pages.
     manage(env, "collectstatic", "--noinput", "-v0")
     # The figures every list shows, worked out ahead of time as a server process does in
-    # the background for each catalogue version (processes/figures.py); timed.
+    # the background for each catalogue version (migration_governance/core/figures.py); timed.
     started = time.monotonic()
     manage(env, "precompute_figures", "-v0")
     precompute_s = time.monotonic() - started

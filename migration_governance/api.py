@@ -30,10 +30,10 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import exception_handler
 
-from processes.browsing import MULTI_VALUE_CAP, stable_order
-from processes.export import CsvText, Joined, JsonListJoined
+from migration_governance.core.browsing import MULTI_VALUE_CAP, stable_order
+from migration_governance.core.export import CsvText, Joined, JsonListJoined
+from migration_governance.core.time_budget import export_rows_bounded
 from processes.filters import NameChoiceFilter
-from processes.time_budget import export_rows_bounded
 
 PROBLEM_TYPE = "application/problem+json"
 NDJSON_TYPE = "application/x-ndjson"

@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 
-from processes.time_budget import is_timeout
+from migration_governance.core.time_budget import is_timeout
 
 
 class RequestIdFilter(logging.Filter):

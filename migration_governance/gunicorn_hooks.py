@@ -7,7 +7,7 @@ management commands import the WSGI application without starting anything.
 
 def post_worker_init(worker):
     """Each worker works out lists' counts and facets ahead of time in a background thread
-    (processes/figures.py)."""
-    from processes.figures import start_refresher
+    (migration_governance/core/figures.py)."""
+    from migration_governance.core.figures import start_refresher
 
     start_refresher()

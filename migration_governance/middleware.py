@@ -23,7 +23,7 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from processes.time_budget import page_time_limit, statement_time_limit
+from migration_governance.core.time_budget import page_time_limit, statement_time_limit
 
 # An id a proxy has already given the request is kept if it looks like one.
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
@@ -84,10 +84,10 @@ def asks_for_an_export(request):
 
 
 class PageTimeLimitMiddleware:
-    """Every page gets ``PAGE_TIME_LIMIT_SECONDS`` of database work (processes/time_budget.py);
+    """Every page gets ``PAGE_TIME_LIMIT_SECONDS`` of database work (core/time_budget.py);
     past it the query is cut short and the reader gets the 503 page. Exports (see
     ``asks_for_an_export``) are bounded by the rows they deliver instead
-    (processes/export.py)."""
+    (migration_governance/core/export.py)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

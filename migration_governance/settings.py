@@ -74,8 +74,8 @@ MIDDLEWARE = [
     "migration_governance.middleware.RejectControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Who may keep each answer: outside the middlewares that set cookies or Vary: Cookie,
-    # so that it sees them (migration_governance/http_cache.py).
-    "migration_governance.http_cache.CacheHeadersMiddleware",
+    # so that it sees them (migration_governance/core/http_cache.py).
+    "migration_governance.core.http_cache.CacheHeadersMiddleware",
     # Static files above are not bounded; everything below is (sessions included).
     "migration_governance.middleware.PageTimeLimitMiddleware",
     "migration_governance.login_limits.OversizedLoginMiddleware",
@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "migration_governance.api.ReadOnlyCorsMiddleware",
     # 304 for a still-current copy before any view runs: after the host is checked and
     # the language chosen (LocaleMiddleware goes above, after the sessions).
-    "migration_governance.http_cache.NotModifiedMiddleware",
+    "migration_governance.core.http_cache.NotModifiedMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Records who made each change to catalogue data, including rows saved by admin inlines.
@@ -101,20 +101,25 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "migration_governance.urls"
 
+# The models the neutral core (migration_governance/core/) keeps its state in, named here as
+# AUTH_USER_MODEL is, so that the core imports no app.
+CATALOGUE_VERSION_MODEL = "processes.CatalogueVersion"
+SELECTION_FIGURES_MODEL = "processes.SelectionFigures"
+
 # Every page gets this many seconds of database work, then a 503 (templates/503.html);
 # CSV exports get EXPORT_TIME_LIMIT_SECONDS plus a second per EXPORT_MIN_ROWS_PER_SECOND
-# rows (processes/time_budget.py). 0 turns the page bound off.
+# rows (migration_governance/core/time_budget.py). 0 turns the page bound off.
 PAGE_TIME_LIMIT_SECONDS = float(os.environ.get("DJANGO_PAGE_TIME_LIMIT_SECONDS", "10"))
 EXPORT_TIME_LIMIT_SECONDS = float(os.environ.get("DJANGO_EXPORT_TIME_LIMIT_SECONDS", "30"))
 EXPORT_MIN_ROWS_PER_SECOND = int(os.environ.get("DJANGO_EXPORT_MIN_ROWS_PER_SECOND", "1000"))
 # Inside a page, a list's count may take LIST_COUNT_BUDGET_MS (past it the list says "more
 # than") and all its facets together FACET_BUDGET_MS (those left over say "not counted"),
-# as Datasette's sql_time_limit_ms bounds each query (processes/browsing.py).
+# as Datasette's sql_time_limit_ms bounds each query (migration_governance/core/browsing.py).
 LIST_COUNT_BUDGET_MS = int(os.environ.get("DJANGO_LIST_COUNT_BUDGET_MS", "50"))
 FACET_BUDGET_MS = int(os.environ.get("DJANGO_FACET_BUDGET_MS", "150"))
 # Each server process works out lists' counts and facets ahead of time in a background
 # thread, for every catalogue version and for pages that had to leave one out
-# (processes/figures.py). 0 leaves it to `manage.py precompute_figures`.
+# (migration_governance/core/figures.py). 0 leaves it to `manage.py precompute_figures`.
 FIGURES_REFRESHER = env_bool("DJANGO_FIGURES_REFRESHER", default=True)
 # At most one catalogue version's figures are worked out this often, across processes.
 FIGURES_MIN_INTERVAL_SECONDS = float(os.environ.get("DJANGO_FIGURES_MIN_INTERVAL_SECONDS", "60"))
@@ -122,7 +127,7 @@ FIGURES_MIN_INTERVAL_SECONDS = float(os.environ.get("DJANGO_FIGURES_MIN_INTERVAL
 # Public reads may be kept by browsers and shared caches (proxies, CDNs) this many seconds,
 # then served stale for up to STALE_WHILE_REVALIDATE more while the cache revalidates;
 # a revalidation is a 304 unless the catalogue or the code changed
-# (migration_governance/http_cache.py, docs/http-caching.md).
+# (migration_governance/core/http_cache.py, docs/http-caching.md).
 HTTP_CACHE_MAX_AGE = int(os.environ.get("DJANGO_HTTP_CACHE_MAX_AGE", "60"))
 HTTP_CACHE_STALE_WHILE_REVALIDATE = int(
     os.environ.get("DJANGO_HTTP_CACHE_STALE_WHILE_REVALIDATE", "300")

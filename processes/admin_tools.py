@@ -31,9 +31,9 @@ from django.utils.text import Truncator, capfirst
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
-from processes.browsing import csv_response, download
+from migration_governance.core.browsing import csv_response, download
+from migration_governance.core.export import stream_rows
 from processes.catalogue import with_natural_keys
-from processes.export import stream_rows
 from processes.models import Claim, Publication, Publishable, Versioned
 
 # --- history -------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ def catalogue_changed(sender, using="default", **kwargs):
         return
     CatalogueVersion.bump(using=using)
     # Once committed: the new version's counts and facets, ahead of the readers.
-    from processes import figures
+    from migration_governance.core import figures
 
     transaction.on_commit(figures.catalogue_changed, using=using)
 
@@ -58,9 +58,9 @@ class ProcessesConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from migration_governance import checks  # noqa: F401 (registers the deploy checks)
-        from processes import time_budget
+        from migration_governance.core import time_budget
 
-        # Page and block time limits on every connection (processes/time_budget.py).
+        # Page and block time limits on every connection (migration_governance/core/time_budget.py).
         connection_created.connect(time_budget.connection_created, dispatch_uid="time_budget")
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(catalogue_changed, dispatch_uid=f"catalogue_changed_{signal!r}")

@@ -28,7 +28,7 @@ from django.db import connection, models
 from django.db.models.expressions import Col
 from django.http import HttpRequest, QueryDict
 
-from processes.export import Joined, JsonListJoined, annotated
+from migration_governance.core.export import Joined, JsonListJoined, annotated
 
 DESCRIPTOR = "datapackage.json"
 ZIP_NAME = "migration-governance-catalogue.zip"
@@ -322,7 +322,7 @@ def file_facts(path):
 def served_package(request):
     """(directory, descriptor) of the package for this request's site and the
     catalogue's current version, built on first use and kept until the next change."""
-    from migration_governance.http_cache import code_fingerprint
+    from migration_governance.core.http_cache import code_fingerprint
     from processes.models import CatalogueVersion
 
     site = request.build_absolute_uri("/").rstrip("/")

@@ -24,7 +24,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models import Prefetch
 
-from processes.folding import fold
+from migration_governance.core.folding import fold
 from processes.passages import TIMELINE_ROW, Span, locate, page_lines
 
 OVERLAP_WORDS = 12

@@ -214,7 +214,7 @@ NOT_FOUND = {
 
 
 def or_list(names):
-    from processes.browsing import or_words
+    from migration_governance.core.browsing import or_words
 
     return or_words([f"“{n}”" for n in names])
 

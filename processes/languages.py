@@ -17,7 +17,7 @@ from django.db.models import Case, CharField, Value, When
 from django.db.models.functions import Lower
 from django.utils import translation
 
-from processes.folding import fold
+from migration_governance.core.folding import fold
 
 ISO3166_DOMAIN = "iso3166-1"
 # The languages beside English that pages are translated into (settings.LANGUAGES).

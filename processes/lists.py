@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from django.db.models import Case, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Lower
 
-from processes.export import (
+from migration_governance.core.export import (
     Col,
     CsvText,
     JsonListJoined,
-    citation_sources_of,
-    citations_of,
     joined,
     text,
     url,
@@ -28,6 +26,7 @@ from processes.filters import (
     ProcessFilter,
 )
 from processes.models import (
+    Citation,
     MemberState,
     Organization,
     Participation,
@@ -77,8 +76,8 @@ PROCESS_COLUMNS = (
     ),
     Col("description", text("description")),
     Col("url", url("/processes/", F("slug")), is_url=True),
-    Col("citations", citations_of("processes")),
-    Col("citation_sources", citation_sources_of("processes")),
+    Col("citations", Citation.cell_of("processes")),
+    Col("citation_sources", Citation.sources_cell_of("processes")),
 )
 
 STATE_COLUMNS = (
@@ -125,8 +124,8 @@ PARTICIPATION_COLUMNS = (
     Col("end_date", F("end_date")),
     Col("note", text("note")),
     Col("process_url", url("/processes/", F("process__slug")), is_url=True),
-    Col("citations", citations_of("participations")),
-    Col("citation_sources", citation_sources_of("participations")),
+    Col("citations", Citation.cell_of("participations")),
+    Col("citation_sources", Citation.sources_cell_of("participations")),
 )
 
 

@@ -21,7 +21,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from processes.folding import fold
+from migration_governance.core.folding import fold
 from processes.models import Role
 
 GEOMETRY = Path(__file__).resolve().parent / "mapdata" / "world.json"

@@ -13,8 +13,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q, TextField, Value
+from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_str
@@ -22,6 +22,7 @@ from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from migration_governance.core.export import CsvText, joined
 from processes.passages import cuts_a_word, locate
 from processes.validators import IsWebsiteList, validate_web_url, validate_website_list
 
@@ -329,6 +330,26 @@ class Citation(models.Model):
         return (self.source.file_name, self.locator)
 
     natural_key.dependencies = ["processes.source"]
+
+    @classmethod
+    def cell_of(cls, path):
+        """An export column: the citations of each row of the list whose records are
+        ``path`` from a citation, "file, locator; …", in source and locator order."""
+        return CsvText(
+            joined(
+                cls.objects.filter(**{path: OuterRef("pk")}),
+                Concat(F("source__file_name"), Value(", "), F("locator"), output_field=TextField()),
+                "source__file_name",
+                "locator",
+            )
+        )
+
+    @classmethod
+    def sources_cell_of(cls, path):
+        """An export column: the titles of the sources each row cites, each once,
+        "title; …", in source order."""
+        cited = cls.objects.filter(source=OuterRef("pk"), **{path: OuterRef(OuterRef("pk"))})
+        return CsvText(joined(Source.objects.filter(Exists(cited)), F("title"), "file_name"))
 
 
 class StateKind(models.TextChoices):
@@ -1281,7 +1302,7 @@ class SearchEntry(models.Model):
     """One public record as search and the name pickers see it: derived from the record,
     rebuilt on every save and load (processes/search.py), never in the fixtures.
 
-    ``body`` holds every searchable word of the record, folded (processes.folding): names,
+    ``body`` holds every searchable word of the record, folded (core/folding.py): names,
     codes, aliases, titles, UN symbols, descriptions. PostgreSQL searches it through a GIN
     full-text index, SQLite through an FTS5 table kept in step by triggers (see the
     migration), so that both answer the same word-prefix queries.
@@ -1395,7 +1416,7 @@ class CheckException(models.Model):
 class SelectionFigures(models.Model):
     """The figures one public page shows of one selection (its count, each facet's counts,
     its decades…) at one catalogue version, worked out ahead of time without a time budget
-    and shared by every server process (processes/figures.py). Derived data: never edited,
+    and shared by every server process (core/figures.py). Derived data: never edited,
     never exported, rebuilt whenever the catalogue changes."""
 
     # sha256 of what the figure describes: the list, the catalogue version, the filter

@@ -1,7 +1,7 @@
 """Finding records by what people type: the search page, the lists' text boxes, the name
 pickers and their suggestions, all over one index (SearchEntry and SearchKey).
 
-Each public record has one SearchEntry holding its folded words (processes.folding) and one
+Each public record has one SearchEntry holding its folded words (core/folding.py) and one
 SearchKey per name a reader may type for it (name, short name, acronym, alias, ISO code,
 slug, UN symbol). The index is derived data: it is rebuilt after every catalogue load and
 kept up to date on every save through signals (processes/apps.py).
@@ -27,7 +27,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.utils import translation
 
-from processes.folding import fold
+from migration_governance.core.folding import fold
 from processes.languages import other_names
 
 MAX_QUERY_WORDS = 10
@@ -203,10 +203,15 @@ def _store(pairs, using):
 def rebuild(using="default", progress=None):
     """Index every public record anew (after a load, or after synthetic data).
 
-    Written as plain rows (processes.bulk), with the key index built once at the end: at
+    Written as plain rows (core/bulk.py), with the key index built once at the end: at
     the benchmark's scale the index holds about two hundred thousand entries and a million
     keys."""
-    from processes.bulk import TableWriter, indexes_dropped, next_ids, reset_sequences
+    from migration_governance.core.bulk import (
+        TableWriter,
+        indexes_dropped,
+        next_ids,
+        reset_sequences,
+    )
     from processes.models import SearchEntry, SearchKey
 
     entry_fields = ("id", "kind", "object_id", "label", "path", "sort_key", "names", "body")

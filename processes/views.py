@@ -13,13 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from processes import datapackage, fidelity, figures, lists, maps, passages, search
-from processes.browsing import (
+from migration_governance.core import figures
+from migration_governance.core.browsing import (
     Facet,
     FilteredListView,
     and_words,
     csv_response,
 )
+from processes import datapackage, fidelity, lists, maps, passages, search
 from processes.filters import (
     MatrixFilter,
     OverlapFilter,
@@ -648,7 +649,7 @@ class SuggestView(View):
             raise Http404("No such kind of record.")
         query = request.GET.get("q", "").strip()[:200]
         entries = search.search(query, kind=kind, limit=self.limit) if query else []
-        # Cached like every public read (migration_governance/http_cache.py).
+        # Cached like every public read (migration_governance/core/http_cache.py).
         return JsonResponse(
             [{"label": e.local_label, "value": e.local_label} for e in entries], safe=False
         )

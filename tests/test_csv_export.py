@@ -8,7 +8,7 @@ from django.http import StreamingHttpResponse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from processes.browsing import csv_safe
+from migration_governance.core.browsing import csv_safe
 from processes.models import Process, Topic
 from tests.factories import make_process
 

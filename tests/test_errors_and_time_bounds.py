@@ -126,7 +126,7 @@ def test_no_query_starts_once_the_page_time_is_spent(settings, monkeypatch):
     """Many quick queries add up: the page is cut off between them too."""
     import time
 
-    from processes.time_budget import PageTooSlow, page_time_limit
+    from migration_governance.core.time_budget import PageTooSlow, page_time_limit
 
     with pytest.raises(PageTooSlow), page_time_limit(0.05):
         with connection.cursor() as cursor:
@@ -140,7 +140,7 @@ def test_no_query_starts_once_the_page_time_is_spent(settings, monkeypatch):
 
 def test_an_export_is_bounded_by_the_rows_it_delivers(settings, catalogue):
     """An export is not under the page bound, but must keep delivering rows."""
-    from processes.time_budget import export_rows_bounded
+    from migration_governance.core.time_budget import export_rows_bounded
 
     def slow_rows():
         with connection.cursor() as cursor:
@@ -148,7 +148,7 @@ def test_an_export_is_bounded_by_the_rows_it_delivers(settings, catalogue):
             yield from cursor.fetchall()
 
     if connection.vendor == "postgresql":
-        from processes.time_budget import time_limit
+        from migration_governance.core.time_budget import time_limit
 
         # PostgreSQL's export is one COPY statement under a time_limit sized to the table.
         bounded = time_limit(200)

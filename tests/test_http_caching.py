@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.http import http_date
 
-from migration_governance import http_cache
+from migration_governance.core import http_cache
 from processes.models import CatalogueVersion, Process
 from tests.factories import admin_form_data, make_curator
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from processes.folding import fold
+from migration_governance.core.folding import fold
 from processes.models import LanguageName, Process
 from tests.test_query_counts import PAGES, count_queries, grow_the_catalogue
 

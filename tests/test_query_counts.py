@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 
 # Every detail page reads the catalogue's version once more, for "Cite this record".
 # Every count includes the caching middleware's read of the catalogue's version
-# (migration_governance/http_cache.py); lists reuse it for their cached figures. Every
+# (migration_governance/core/http_cache.py); lists reuse it for their cached figures. Every
 # list, the timeline and the matrix read their figures worked out ahead of time in one
-# query (processes/figures.py), here finding none, so each figure is then computed.
+# query (migration_governance/core/figures.py), here finding none, so each figure is then computed.
 PAGES = {
     "/": 9,
     # Per kind, the exact-name tier, then the names tier, then the rest, each read only if

@@ -7,8 +7,8 @@ one definition and therefore to each other.
 
 import pytest
 
+from migration_governance.core.folding import fold
 from processes import search
-from processes.folding import fold
 from processes.models import MemberState, Organization, Process, SearchEntry, SearchKey
 from tests.factories import make_organization, make_process
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from processes.folding import fold
+from migration_governance.core.folding import fold
 from processes.models import Citation, Source
 
 pytestmark = pytest.mark.django_db

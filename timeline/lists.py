@@ -6,17 +6,15 @@ Read by the list's page (timeline/views.py), its CSV export and its API endpoint
 
 from django.db.models import F, OuterRef
 
-from processes.export import (
+from migration_governance.core.export import (
     Col,
     DateDisplay,
-    citation_sources_of,
-    citations_of,
     joined,
     text,
     url,
 )
 from processes.lists import ListDeclaration
-from processes.models import Organization, Process
+from processes.models import Citation, Organization, Process
 from timeline.filters import DocumentFilter, EventFilter
 from timeline.models import Document, Event
 
@@ -46,8 +44,8 @@ EVENT_COLUMNS = (
     Col("document_slugs", _slugs(Document, events=OuterRef("pk"))),
     Col("description", text("description")),
     Col("url", url("/events/", F("slug")), is_url=True),
-    Col("citations", citations_of("events")),
-    Col("citation_sources", citation_sources_of("events")),
+    Col("citations", Citation.cell_of("events")),
+    Col("citation_sources", Citation.sources_cell_of("events")),
 )
 
 DOCUMENT_COLUMNS = (
@@ -65,8 +63,8 @@ DOCUMENT_COLUMNS = (
     Col("source_url", text("url")),
     Col("summary", text("summary")),
     Col("url", url("/documents/", F("slug")), is_url=True),
-    Col("citations", citations_of("documents")),
-    Col("citation_sources", citation_sources_of("documents")),
+    Col("citations", Citation.cell_of("documents")),
+    Col("citation_sources", Citation.sources_cell_of("documents")),
 )
 
 

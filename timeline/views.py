@@ -7,7 +7,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
-from processes.browsing import CappedPaginator, Facet, FilteredListView
+from migration_governance.core.browsing import CappedPaginator, Facet, FilteredListView
 from processes.models import Category, Process, claims_with_places
 from timeline import lists
 from timeline.layout import YEAR_WIDTH, lay_out

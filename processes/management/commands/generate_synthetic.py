@@ -15,8 +15,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from migration_governance.core.bulk import TableWriter, indexes_dropped, next_ids, reset_sequences
 from processes import search
-from processes.bulk import TableWriter, indexes_dropped, next_ids, reset_sequences
 from processes.catalogue import load_catalogue
 from processes.models import (
     CatalogueVersion,
@@ -206,8 +206,8 @@ class Command(BaseCommand):
         )
 
     def generate(self, units):
-        """One batch of units, written as plain rows (processes.bulk): ids are given here so
-        that the links can name them without reading anything back."""
+        """One batch of units, written as plain rows (migration_governance.core.bulk): ids
+        are given here so that the links can name them without reading anything back."""
         rng = self.rng
         ids = self.ids
         date = str  # ISO 8601, which both databases read as a date

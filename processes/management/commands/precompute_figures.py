@@ -4,14 +4,15 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from processes import figures
+from migration_governance.core import figures
 
 
 class Command(BaseCommand):
     help = (
         "Compute and store, for the current catalogue version, the count and facet counts of "
         "every list unfiltered and filtered by each value of each of its facets, so that "
-        "every server process shows them exact at once (processes/figures.py). A server "
+        "every server process shows them exact at once (migration_governance/core/"
+        "figures.py). A server "
         "process does this in the background by itself; run it after a bulk load to have "
         "the figures before the first reader."
     )

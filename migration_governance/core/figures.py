@@ -38,7 +38,8 @@ from django.test.client import RequestFactory
 from django.urls import resolve
 from django.utils import timezone, translation
 
-from processes.time_budget import lifted_budgets
+from migration_governance.core.stores import catalogue_version_model, selection_figures_model
+from migration_governance.core.time_budget import lifted_budgets
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ def figures_key(parts):
 
 def stored_figures(key):
     """The figures stored under ``key`` ({figure key: figure}), or None."""
-    from processes.models import SelectionFigures
+    SelectionFigures = selection_figures_model()
 
     return SelectionFigures.objects.filter(key=key).values_list("figures", flat=True).first()
 
@@ -134,7 +135,7 @@ def _host():
 def compute_page(path, query="", language=None):
     """Render the page at ``path?query`` as a reader would get it, every figure exact, and
     store its figures. Returns the page's context (empty if it is not a template page)."""
-    from processes.models import CatalogueVersion
+    CatalogueVersion = catalogue_version_model()
 
     language = language or settings.LANGUAGE_CODE
     outermost = not connection.in_atomic_block
@@ -159,7 +160,7 @@ def compute_page(path, query="", language=None):
 def store(version, key, figures):
     """Keep a page's ``figures`` ({figure key: figure}) of catalogue version ``version``
     under the page's ``key`` for every process, and forget those of earlier versions."""
-    from processes.models import SelectionFigures
+    SelectionFigures = selection_figures_model()
 
     with transaction.atomic():
         SelectionFigures.objects.filter(version__lt=version).delete()
@@ -317,7 +318,7 @@ def summary_rows(view_name, version):
 def store_summaries():
     """Work out, for the current catalogue version, the summary of every list that
     declares one."""
-    from processes.models import CatalogueVersion
+    CatalogueVersion = catalogue_version_model()
 
     for path in PRECOMPUTED_PAGES:
         view_class = getattr(resolve(path).func, "view_class", None)
@@ -335,7 +336,8 @@ def store_summaries():
 def claim_current_version():
     """Whether this process is the one to precompute the current catalogue version (one
     per version, not one per server process)."""
-    from processes.models import CatalogueVersion, SelectionFigures
+    CatalogueVersion = catalogue_version_model()
+    SelectionFigures = selection_figures_model()
 
     version = CatalogueVersion.current() or 0
     try:
@@ -391,7 +393,7 @@ def seconds_until_next_precompute():
     """How long until another version may be worked out: at most one every
     FIGURES_MIN_INTERVAL_SECONDS across all processes, so that a curator saving edit after
     edit does not keep the server counting (pages count what they need meanwhile)."""
-    from processes.models import SelectionFigures
+    SelectionFigures = selection_figures_model()
 
     latest = (
         SelectionFigures.objects.filter(key__startswith="claim:")

@@ -24,10 +24,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
-from processes import figures
-from processes.export import stream_rows
-from processes.figures import cached_figures
-from processes.time_budget import budgets_lifted, export_rows_bounded, time_limit
+from migration_governance.core import figures
+from migration_governance.core.export import stream_rows
+from migration_governance.core.figures import cached_figures
+from migration_governance.core.stores import catalogue_version_model
+from migration_governance.core.time_budget import budgets_lifted, export_rows_bounded, time_limit
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
@@ -139,7 +140,7 @@ class CappedPaginator(Paginator):
             self.total = self.budgeted_count()
         else:
             # A count cut short is not kept: the next request tries again (and finds it
-            # once the refresher has stored it, processes/figures.py).
+            # once the refresher has stored it, migration_governance/core/figures.py).
             self.total = self.figure(
                 self.cache_parts, self.budgeted_count, keep=lambda n: n is not None
             )
@@ -265,7 +266,7 @@ class FilteredListView(ListView):
 
     @cached_property
     def catalogue_version(self):
-        from processes.models import CatalogueVersion
+        CatalogueVersion = catalogue_version_model()
 
         # Already read by the caching middleware for this request: no second query.
         return CatalogueVersion.for_request(self.request)[0]
@@ -280,7 +281,7 @@ class FilteredListView(ListView):
     @property
     def page_figures_key(self):
         """What every figure this page shows is stored under, worked out ahead of time
-        (processes/figures.py)."""
+        (migration_governance/core/figures.py)."""
         return figures.figures_key(self.selection_key(self.request.GET, "page"))
 
     @cached_property
@@ -292,7 +293,7 @@ class FilteredListView(ListView):
 
     def figure(self, parts, compute, keep=lambda figures: True):
         """One figure of this page (a count, a facet's counts…), described by ``parts``:
-        cached, stored ahead of time, or computed (processes/figures.py)."""
+        cached, stored ahead of time, or computed (migration_governance/core/figures.py)."""
         return cached_figures(parts, compute, keep, stored=lambda: self.stored_figures)
 
     def get_paginator(self, *args, **kwargs):

@@ -25,7 +25,7 @@ from django.db import OperationalError, connections
 _SQLITE_STEPS = 10_000
 
 
-# Set while figures are worked out ahead of time (processes/figures.py): no block budget.
+# Set while figures are worked out ahead of time (core/figures.py): no block budget.
 _lifted = contextvars.ContextVar("time_budgets_lifted", default=False)
 
 

@@ -38,6 +38,8 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.utils.translation import get_language
 
+from migration_governance.core.stores import catalogue_version_model
+
 SAFE_METHODS = ("GET", "HEAD")
 # What renders a page: code, templates, translations, static files (pages name their
 # hashed addresses). A deploy that changes any of them changes every ETag.
@@ -79,7 +81,7 @@ def has_session(request):
 def validators(request):
     """(ETag, Last-Modified as an aware datetime or None) of the public answer to
     ``request``, from the catalogue's version (one query, shared with the lists)."""
-    from processes.models import CatalogueVersion
+    CatalogueVersion = catalogue_version_model()
 
     number, changed_at = CatalogueVersion.for_request(request)
     code, code_changed = code_fingerprint()

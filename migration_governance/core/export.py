@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import CharField, Exists, F, Func, OuterRef, Subquery, TextField, Value
+from django.db.models import CharField, F, Func, Subquery, TextField, Value
 from django.db.models.functions import Cast, Concat
 
-from processes.time_budget import export_rows_bounded, time_limit
+from migration_governance.core.time_budget import export_rows_bounded, time_limit
 
 EXPORT_BATCH = 5000
 
@@ -145,28 +145,6 @@ class Joined(Func):
 def joined(queryset, value, *order):
     """``Joined`` over a queryset already filtered on ``OuterRef``: one text per row."""
     return Joined(queryset.order_by(*order).values(v=Cast(value, TextField())))
-
-
-def citations_of(path):
-    """The citations of the row, "file, locator; …", in source and locator order."""
-    from processes.models import Citation
-
-    return CsvText(
-        joined(
-            Citation.objects.filter(**{path: OuterRef("pk")}),
-            Concat(F("source__file_name"), Value(", "), F("locator"), output_field=TextField()),
-            "source__file_name",
-            "locator",
-        )
-    )
-
-
-def citation_sources_of(path):
-    """The titles of the sources the row cites, each once, "title; …", in source order."""
-    from processes.models import Citation, Source
-
-    cited = Citation.objects.filter(source=OuterRef("pk"), **{path: OuterRef(OuterRef("pk"))})
-    return CsvText(joined(Source.objects.filter(Exists(cited)), F("title"), "file_name"))
 
 
 def url(prefix, expression):
