@@ -24,16 +24,13 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from migration_governance.core import registry  # noqa: E402
 from processes.catalogue import export_catalogue  # noqa: E402
 from processes.models import SourceText  # noqa: E402
 
+# Every registered list's CSV (core/registry.py), then the matrix's.
 EXPORTS = [
-    "/processes/export.csv",
-    "/states/export.csv",
-    "/organizations/export.csv",
-    "/participations/export.csv",
-    "/events/export.csv",
-    "/documents/export.csv",
+    *(f"{declaration.path}export.csv" for declaration in registry.lists()),
     "/matrix/export.csv",
 ]
 

@@ -9,7 +9,7 @@ adds ``generate_synthetic --scale N``), serves the site with gunicorn (threaded 
 requests; each CSV export's rows per second and time to first byte; the server's peak memory
 while streaming the largest export; the same export's rows dumped by ``sqlite3 -csv`` or
 PostgreSQL's ``COPY … TO STDOUT``; and, for SQLite, Datasette serving the same file. It prints
-Markdown tables, rewrites the generated section of BENCHMARKS.md (between its
+Markdown tables, rewrites the generated section of docs/benchmarks.md (between its
 ``bench:start`` and ``bench:end`` marks) with them and with which of issue 16's goals this
 run met, and writes bench/results.json.
 Only 127.0.0.1 is ever contacted.
@@ -229,7 +229,7 @@ def export_sql(env):
         "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'migration_governance.settings');"
         "import django, json; django.setup();"
         "from django.db import connection;"
-        "from migration_governance.core.browsing import stable_order;"
+        "from migration_governance.core.paging import stable_order;"
         "from migration_governance.core.export import annotated;"
         "from processes.models import Participation;"
         "from processes.lists import PARTICIPATIONS;"
@@ -638,8 +638,8 @@ def load_average():
 
 
 def write_benchmarks(results, started_load, ended_load, command):
-    """Replace the generated section of BENCHMARKS.md with this run's tables."""
-    path = PROJECT / "BENCHMARKS.md"
+    """Replace the generated section of docs/benchmarks.md with this run's tables."""
+    path = PROJECT / "docs" / "benchmarks.md"
     start, end = "<!-- bench:start -->", "<!-- bench:end -->"
     text = path.read_text(encoding="utf-8")
     section = (
@@ -699,7 +699,7 @@ def main():
         "(e.g. --only search,suggest); no exports, native dumps or Datasette",
     )
     parser.add_argument(
-        "--no-write", action="store_true", help="print the tables; leave BENCHMARKS.md alone"
+        "--no-write", action="store_true", help="print the tables; leave docs/benchmarks.md alone"
     )
     args = parser.parse_args()
     only = tuple(word for word in args.only.split(",") if word)
@@ -719,7 +719,7 @@ def main():
     if not only and not args.no_write:
         command = "bench/run_bench.py " + " ".join(sys.argv[1:])
         write_benchmarks(results, started_load, load_average(), command.strip())
-        print("\nBENCHMARKS.md: the generated section is rewritten.")
+        print("\ndocs/benchmarks.md: the generated section is rewritten.")
 
 
 if __name__ == "__main__":

@@ -13,35 +13,28 @@ import functools
 import json
 
 from django.conf import settings
-from django.db.models import F, Func, JSONField, OuterRef, Subquery, TextField, Value
-from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
-from django.http import HttpResponse, StreamingHttpResponse
-from django.utils.cache import patch_vary_headers
+from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_filters import ModelMultipleChoiceFilter, NumberFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, renderers, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import CursorPagination
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from migration_governance.core.browsing import MULTI_VALUE_CAP, stable_order
-from migration_governance.core.export import CsvText, Joined, JsonListJoined
-from migration_governance.core.time_budget import export_rows_bounded
-from processes.filters import NameChoiceFilter
-
-PROBLEM_TYPE = "application/problem+json"
-NDJSON_TYPE = "application/x-ndjson"
-
-# Name filters take any name a reader would type (docs/urls.md), so the schema says
-# "a string", not an enumeration of every slug.
-extend_schema_field({"type": "string", "minLength": 1, "maxLength": 200})(NameChoiceFilter)
-
+from migration_governance.api_access import AnonRateFromSettings
+from migration_governance.core.browsing import MULTI_VALUE_CAP
+from migration_governance.core.citing import cite
+from migration_governance.core.export import column_types
+from migration_governance.core.formats import NDJSON, PROBLEM_TYPE, problem
+from migration_governance.core.paging import stable_order
+from migration_governance.core.records import ndjson_lines, records, with_records
 
 # --- errors: RFC 9457 problem details ---------------------------------------------------
 
@@ -65,15 +58,8 @@ def problem_details_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
         return None
-    code = response.status_code
-    body = {
-        "type": "about:blank",
-        "title": HttpResponse(status=code).reason_phrase,
-        "status": code,
-        "detail": str(getattr(exc, "detail", exc)),
-    }
-    if isinstance(exc, InvalidParameters):
-        body["invalid_params"] = exc.invalid
+    invalid = exc.invalid if isinstance(exc, InvalidParameters) else None
+    body = problem(response.status_code, str(getattr(exc, "detail", exc)), invalid)
     response.data = body
     response.content_type = PROBLEM_TYPE
     return response
@@ -135,8 +121,10 @@ class CatalogueFilterExtension(DjangoFilterExtension):
 
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
         values = None
-        if isinstance(filter_field, ModelMultipleChoiceFilter) and not isinstance(
-            filter_field, NameChoiceFilter
+        # A filter taking typed names (names_typed, processes/filters.py) is described as
+        # a string, not as an enumeration of every slug.
+        if isinstance(filter_field, ModelMultipleChoiceFilter) and not getattr(
+            filter_field, "takes_typed_names", False
         ):
             key = filter_field.extra.get("to_field_name") or "pk"
             values = [str(v) for v in filter_field.queryset.values_list(key, flat=True)]
@@ -243,63 +231,6 @@ class CataloguePagination(CursorPagination):
         return parameters
 
 
-# --- throttling and CORS -------------------------------------------------------------
-
-
-class AnonRateFromSettings(AnonRateThrottle):
-    """Anonymous requests per client address, at ``API_ANON_RATE`` (read when each
-    request is checked, so that a setting changed for a test or a deploy takes effect)."""
-
-    def get_rate(self):
-        return settings.API_ANON_RATE or None
-
-
-class ReadOnlyCorsMiddleware:
-    """Lets other sites' pages read /api/ from a browser: GET and HEAD, no credentials;
-    preflight OPTIONS requests for them are answered here. Other paths and methods get
-    no CORS header at all."""
-
-    methods = "GET, HEAD, OPTIONS"
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def allowed_origin(self, origin):
-        allowed = settings.API_CORS_ORIGINS
-        if "*" in allowed:
-            return "*"
-        return origin if origin in allowed else None
-
-    def __call__(self, request):
-        if not request.path.startswith("/api/"):
-            return self.get_response(request)
-        response = self.answer(request, request.headers.get("Origin"))
-        if "*" not in settings.API_CORS_ORIGINS:
-            # The answer differs by origin (allowed, or not): a shared cache must not give
-            # one origin's copy to another. Added to what Vary holds already.
-            patch_vary_headers(response, ["Origin"])
-        return response
-
-    def answer(self, request, origin):
-        if not origin:
-            return self.get_response(request)
-        allowed = self.allowed_origin(origin)
-        if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
-            response = HttpResponse(status=204)
-            wanted = request.headers["Access-Control-Request-Method"].upper()
-            if allowed and wanted in ("GET", "HEAD"):
-                response["Access-Control-Allow-Origin"] = allowed
-                response["Access-Control-Allow-Methods"] = self.methods
-                response["Access-Control-Allow-Headers"] = "Accept, Accept-Language"
-                response["Access-Control-Max-Age"] = "86400"
-            return response
-        response = self.get_response(request)
-        if allowed and request.method in ("GET", "HEAD"):
-            response["Access-Control-Allow-Origin"] = allowed
-            response["Access-Control-Expose-Headers"] = "Retry-After, X-Request-ID"
-        return response
-
-
 # --- NDJSON: a whole list, one JSON object per line ------------------------------------
 
 
@@ -307,7 +238,7 @@ class NDJSONRenderer(renderers.BaseRenderer):
     """``?format=ndjson`` or ``Accept: application/x-ndjson``. A list streams every
     matching record (CatalogueViewSet.list); anything else is its JSON on one line."""
 
-    media_type = NDJSON_TYPE
+    media_type = NDJSON.media_type
     format = "ndjson"
     charset = "utf-8"
 
@@ -315,136 +246,6 @@ class NDJSONRenderer(renderers.BaseRenderer):
         if data is None:
             return b""
         return (json.dumps(data, ensure_ascii=False, default=str) + "\n").encode()
-
-
-class JsonArray(Func):
-    """The values of a subquery as a JSON array (``[]`` when there are none)."""
-
-    output_field = JSONField()
-
-    def __init__(self, subquery, objects=False):
-        super().__init__(subquery)
-        self.objects = objects
-
-    def as_sql(self, compiler, connection, **extra):
-        inner, params = compiler.compile(self.source_expressions[0])
-        value = "json(v)" if self.objects else "v"
-        return f"json((SELECT coalesce(json_group_array({value}), '[]') FROM {inner}))", params
-
-    def as_postgresql(self, compiler, connection, **extra):
-        inner, params = compiler.compile(self.source_expressions[0])
-        return f"(SELECT coalesce(json_agg(v), '[]'::json) FROM {inner} AS joined)", params
-
-
-class OrderedJSONObject(JSONObject):
-    """JSONObject keeping its keys in the order given on PostgreSQL too (json, not jsonb,
-    which would sort them), so that a line reads in the CSV's column order."""
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        copy = self.copy()
-        copy.set_source_expressions(
-            [
-                Cast(expression, TextField()) if index % 2 == 0 else expression
-                for index, expression in enumerate(copy.get_source_expressions())
-            ]
-        )
-        return Func.as_sql(
-            copy, compiler, connection, function="JSON_BUILD_OBJECT", **extra_context
-        )
-
-
-class JsonColumn(Func):
-    """A JSON column embedded as JSON (SQLite stores it as text)."""
-
-    output_field = JSONField()
-    arity = 1
-
-    def as_sql(self, compiler, connection, **extra):
-        inner, params = compiler.compile(self.source_expressions[0])
-        return f"json({inner})", params
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return compiler.compile(self.source_expressions[0])
-
-
-def citations_json(path, model):
-    """A row's citations as objects {source, source_title, locator, quotation}; the
-    quotation is the passage shown for the row's record at that place, as on its page (the
-    record's own named_as claim there, where it has one, else the place's quotation)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from processes.models import NAMED_AS, Citation, Cited, Claim
-
-    quotation = F("quotation")
-    # Cited records have passages of their own (participations' places are cited cell by
-    # cell, so the place's quotation is theirs).
-    if issubclass(model, Cited):
-        own = Claim.objects.filter(
-            content_type=ContentType.objects.get_for_model(model),
-            object_id=OuterRef(OuterRef("pk")),
-            citation=OuterRef("pk"),
-            field=NAMED_AS,
-        ).values("quotation")[:1]
-        quotation = Coalesce(Subquery(own), F("quotation"))
-    value = OrderedJSONObject(
-        source=F("source__slug"),
-        source_title=F("source__title"),
-        locator=F("locator"),
-        quotation=quotation,
-    )
-    rows = (
-        Citation.objects.filter(**{path: OuterRef("pk")})
-        .order_by("source__file_name", "locator")
-        .values(v=value)
-    )
-    return JsonArray(Subquery(rows), objects=True)
-
-
-def json_expression(column, site, model):
-    """A CSV column's expression for JSON: the same value, but not neutralised for
-    spreadsheets, several values as an array, citations as objects."""
-    expression = column.expression
-    if column.name == "citations":
-        return citations_json(model._meta.get_field("citations").remote_field.related_name, model)
-    while isinstance(expression, CsvText):
-        expression = expression.source_expressions[0]
-    if isinstance(expression, Joined):
-        return JsonArray(expression.source_expressions[0])
-    if isinstance(expression, JsonListJoined):
-        return JsonColumn(expression.source_expressions[0])
-    if column.is_url:
-        return Concat(Value(site), expression, output_field=TextField())
-    return expression
-
-
-def ndjson_lines(queryset, columns, site, using="default"):
-    """Every row of ``queryset`` as one JSON object per line, the object built by the
-    database from the list's CSV columns: Python only joins the lines."""
-    fields = {
-        column.name: json_expression(column, site, queryset.model)
-        for column in columns
-        if column.name != "citation_sources"
-    }
-    rows = (
-        stable_order(queryset)
-        .prefetch_related(None)
-        .annotate(line=Cast(OrderedJSONObject(**fields), TextField()))
-        .values_list("line", flat=True)
-    )
-    batch = []
-    bounded = export_rows_bounded(
-        rows.iterator(chunk_size=2000),
-        settings.EXPORT_TIME_LIMIT_SECONDS,
-        settings.EXPORT_MIN_ROWS_PER_SECOND,
-        using=using,
-    )
-    for line in bounded:
-        batch.append(line)
-        if len(batch) == 2000:
-            yield "\n".join(batch) + "\n"
-            batch.clear()
-    if batch:
-        yield "\n".join(batch) + "\n"
 
 
 # --- views ---------------------------------------------------------------------------
@@ -487,15 +288,106 @@ class CatalogueAPI:
     content_negotiation_class = FormatFirst
 
 
+# Every viewset with a route under /api/, by path: each registered list's, and any other
+# that names its ``route`` (migration_governance/api_urls.py registers them all).
+ROUTES = {}
+# The API's other paths (not lists: the matrix, the overlap), added by the apps' api modules.
+API_PATHS = []
+
+
+# --- citing a record ------------------------------------------------------------------
+
+
+class CiteSerializer(serializers.Serializer):
+    """How to cite a record: its permanent URL, the catalogue's version, the day."""
+
+    url = serializers.URLField()
+    version = serializers.IntegerField()
+    accessed = serializers.DateField()
+    text = serializers.CharField()
+    bibtex = serializers.CharField()
+    csl_json = serializers.DictField()
+
+
+class CiteMixin:
+    """``<detail>/cite/``: the record's citation (migration_governance/core/citing.py)."""
+
+    @extend_schema(responses=CiteSerializer, filters=False)
+    @action(detail=True, pagination_class=None, filter_backends=[])
+    def cite(self, request, *args, **kwargs):
+        obj = self.get_object()
+        data = cite(obj, absolute(request, obj.get_absolute_url()))
+        data.pop("csl_json_text")
+        return Response(data)
+
+
+# --- a list's records, from its columns -------------------------------------------------
+
+_SCALAR_FIELDS = {
+    "string": serializers.CharField,
+    "integer": serializers.IntegerField,
+    "date": serializers.DateField,
+    "boolean": serializers.BooleanField,
+}
+_record_serializers = {}
+
+
+def record_serializer(declaration):
+    """The OpenAPI description of a list's records: one field per column, named as the
+    column and typed from its expression (core/export.py's column_types), so that the
+    schema says what core/records.py writes. Built once per list."""
+    if declaration.name in _record_serializers:
+        return _record_serializers[declaration.name]
+    fields = {}
+    types = column_types(declaration.model.objects.all(), declaration.columns)
+    for column, kind in zip(declaration.columns, types, strict=True):
+        if column.json_schema is not None:
+            nested = extend_schema_field(column.json_schema)(
+                type(f"{column.name.title()}Field", (serializers.JSONField,), {})
+            )
+            fields[column.name] = nested(read_only=True)
+        elif kind.several:
+            fields[column.name] = serializers.ListField(
+                child=_SCALAR_FIELDS[kind.type](), read_only=True
+            )
+        elif kind.is_url:
+            fields[column.name] = serializers.URLField(read_only=True, allow_null=True)
+        elif kind.choices:
+            fields[column.name] = serializers.ChoiceField(
+                choices=kind.choices, read_only=True, allow_null=True, allow_blank=kind.blank
+            )
+        elif kind.type == "string":
+            fields[column.name] = serializers.CharField(
+                read_only=True, allow_null=True, allow_blank=True
+            )
+        else:
+            fields[column.name] = _SCALAR_FIELDS[kind.type](read_only=True, allow_null=True)
+    name = f"{declaration.model.__name__}Record"
+    _record_serializers[declaration.name] = type(name, (serializers.Serializer,), fields)
+    return _record_serializers[declaration.name]
+
+
 class CatalogueViewSet(CatalogueAPI, mixins.ListModelMixin, viewsets.GenericViewSet):
     """One public list: the list's declaration gives the FilterSet (and the columns of its
     NDJSON), the model's published() the rows. CatalogueRecordViewSet adds each record."""
 
-    declaration = None  # a processes.lists.ListDeclaration
+    declaration = None  # a core.registry.ListDeclaration
+    # Its path under /api/ and the name of its routes: the list's own by default.
+    route = None
+    route_basename = None
     cursor_ordering = ("pk",)
     filter_backends = [CatalogueFilterBackend]
     pagination_class = CataloguePagination
     detail_serializer_class = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        declaration = cls.__dict__.get("declaration")
+        if declaration is not None:
+            cls.route = cls.__dict__.get("route") or declaration.name
+            cls.route_basename = cls.__dict__.get("route_basename") or declaration.stem
+        if "route" in cls.__dict__ or declaration is not None:
+            ROUTES[cls.route] = cls
 
     @property
     def filterset_class(self):
@@ -508,34 +400,58 @@ class CatalogueViewSet(CatalogueAPI, mixins.ListModelMixin, viewsets.GenericView
         return self.list_queryset() if self.action == "list" else self.detail_queryset()
 
     def list_queryset(self):
-        queryset = self.base_queryset().for_list()
-        if hasattr(queryset.model, "cited_passages"):
-            # each place's passage for the record: its own claims, read with the citations
-            from processes.models import claims_with_places
-
-            queryset = queryset.prefetch_related("citations__source", claims_with_places())
-        return queryset
+        return self.base_queryset().for_list()
 
     def detail_queryset(self):
         return self.list_queryset()
 
     def get_serializer_class(self):
-        if self.action != "list" and self.detail_serializer_class is not None:
-            return self.detail_serializer_class
-        return self.serializer_class
+        """What the schema describes: a registered list's records are its columns
+        (record_serializer), a record's page adds its ``detail_serializer_class``'s fields."""
+        if self.declaration is None:
+            return self.serializer_class
+        record = record_serializer(self.declaration)
+        if self.action == "list" or self.detail_serializer_class is None:
+            return record
+        extra = self.detail_serializer_class
+        return type(extra.__name__, (extra, record), {})
+
+    def site(self):
+        return self.request.build_absolute_uri("/").rstrip("/")
+
+    def record_rows(self, queryset):
+        """``queryset``'s rows, each with its record built by the database from the list's
+        columns (core/records.py), as the NDJSON writes it."""
+        return with_records(queryset.prefetch_related(None), self.declaration.columns, self.site())
 
     def list(self, request, *args, **kwargs):
-        if request.accepted_renderer.format == "ndjson" and self.declaration:
+        if self.declaration is None:
+            return super().list(request, *args, **kwargs)
+        if request.accepted_renderer.format == "ndjson":
             return self.stream_ndjson()
-        return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.record_rows(queryset))
+        return self.get_paginated_response(records(page))
 
     def stream_ndjson(self):
         """Every matching record (not one page), streamed like the CSV export."""
-        queryset = self.filter_queryset(self.base_queryset())
-        site = self.request.build_absolute_uri("/").rstrip("/")
-        lines = ndjson_lines(queryset, self.declaration.columns, site)
-        return StreamingHttpResponse(lines, content_type=f"{NDJSON_TYPE}; charset=utf-8")
+        queryset = stable_order(self.filter_queryset(self.base_queryset()))
+        lines = ndjson_lines(queryset, self.declaration.columns, self.site())
+        return StreamingHttpResponse(lines, content_type=f"{NDJSON.media_type}; charset=utf-8")
 
 
 class CatalogueRecordViewSet(mixins.RetrieveModelMixin, CatalogueViewSet):
     """A public list and its records, each at the key of its public URL."""
+
+    def retrieve(self, request, *args, **kwargs):
+        """A registered list's record: its row of the list (the same fields, built the same
+        way), plus its ``detail_serializer_class``'s fields."""
+        if self.declaration is None:
+            return super().retrieve(request, *args, **kwargs)
+        instance = self.get_object()
+        (data,) = records(self.record_rows(self.base_queryset().for_list().filter(pk=instance.pk)))
+        if self.detail_serializer_class is not None:
+            data.update(
+                self.detail_serializer_class(instance, context=self.get_serializer_context()).data
+            )
+        return Response(data)

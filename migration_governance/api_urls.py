@@ -2,23 +2,25 @@
 (docs/api.md). Paths follow the public pages' (docs/urls.md)."""
 
 from django.urls import path
+from django.utils.module_loading import autodiscover_modules
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from migration_governance.api import AnonRateFromSettings
-from processes import api as processes_api
-from timeline import api as timeline_api
+from migration_governance.api import API_PATHS, ROUTES
+from migration_governance.api_access import AnonRateFromSettings
+from migration_governance.core import registry
 
 app_name = "api"
 
+# Each app's api module defines its viewsets (as the admin finds each app's admin module).
+autodiscover_modules("api")
 router = SimpleRouter()
-router.register("processes", processes_api.ProcessViewSet, basename="process")
-router.register("states", processes_api.StateViewSet, basename="state")
-router.register("organizations", processes_api.OrganizationViewSet, basename="organization")
-router.register("participations", processes_api.ParticipationViewSet, basename="participation")
-router.register("events", timeline_api.EventViewSet, basename="event")
-router.register("documents", timeline_api.DocumentViewSet, basename="document")
-router.register("sources", processes_api.SourceViewSet, basename="source")
+# Every registered list, in the registry's order, then the other routes (sources).
+for declaration in registry.lists():
+    router.register(declaration.name, ROUTES[declaration.name], basename=declaration.stem)
+for route, viewset in ROUTES.items():
+    if route not in {declaration.name for declaration in registry.lists()}:
+        router.register(route, viewset, basename=viewset.route_basename)
 
 
 class SchemaView(SpectacularAPIView):
@@ -40,7 +42,6 @@ class DocsView(SpectacularSwaggerSplitView):
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
-    path("matrix/", processes_api.MatrixAPIView.as_view(), name="matrix"),
-    path("overlap/", processes_api.OverlapAPIView.as_view(), name="overlap"),
+    *API_PATHS,
     *router.urls,
 ]

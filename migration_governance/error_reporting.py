@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 
+from migration_governance.core import formats
 from migration_governance.core.time_budget import is_timeout
 
 
@@ -42,9 +43,10 @@ def server_error(request, template_name="500.html"):
 
 
 def _error_page(request, status, template_name, title, context=None):
+    """The error page; for the API, its RFC 9457 problem (core/formats.py)."""
     if request.path_info.startswith("/api/"):
-        problem = {"type": "about:blank", "title": title, "status": status}
-        return JsonResponse(problem, status=status, content_type="application/problem+json")
+        problem = formats.problem(status)
+        return JsonResponse(problem, status=status, content_type=formats.PROBLEM_TYPE)
     body = loader.get_template(template_name).render(context or {}, request)
     return HttpResponse(body, status=status)
 

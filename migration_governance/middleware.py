@@ -16,13 +16,12 @@ import secrets
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
-from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from migration_governance.core import formats
 from migration_governance.core.time_budget import page_time_limit, statement_time_limit
 
 # An id a proxy has already given the request is kept if it looks like one.
@@ -63,30 +62,10 @@ class RequestIdMiddleware:
         return response
 
 
-def asks_for_an_export(request):
-    """Whether the request asks for a whole export: a list's CSV, the data package or one
-    of its files (written by the exports' code), or an API list as NDJSON, in any of the
-    site's languages. Decided by the view the address leads to and the format asked for,
-    not by how the path is spelled ("/fr/data/" is the data package too)."""
-    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-    try:
-        with translation.override(language):
-            match = resolve(request.path_info)
-    except Resolver404:
-        return False
-    view = getattr(match.func, "view_class", None) or getattr(match.func, "cls", None)
-    if getattr(view, "export", False) is True:
-        return True
-    if getattr(match.func, "cls", None) is None:  # NDJSON is the API's format only
-        return False
-    accept = request.headers.get("Accept", "")
-    return request.GET.get("format") == "ndjson" or "application/x-ndjson" in accept
-
-
 class PageTimeLimitMiddleware:
     """Every page gets ``PAGE_TIME_LIMIT_SECONDS`` of database work (core/time_budget.py);
-    past it the query is cut short and the reader gets the 503 page. Exports (see
-    ``asks_for_an_export``) are bounded by the rows they deliver instead
+    past it the query is cut short and the reader gets the 503 page. Whole exports (the
+    formats core/formats.py marks ``whole``) are bounded by the rows they deliver instead
     (migration_governance/core/export.py)."""
 
     def __init__(self, get_response):
@@ -94,7 +73,7 @@ class PageTimeLimitMiddleware:
 
     def __call__(self, request):
         seconds = settings.PAGE_TIME_LIMIT_SECONDS
-        if asks_for_an_export(request):
+        if formats.requested(request).whole:
             # Each statement of an export gets the export's base time; the rows it must
             # deliver per second bound it beyond that.
             statement_time_limit(settings.EXPORT_TIME_LIMIT_SECONDS)
@@ -112,24 +91,10 @@ class RejectControlCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if has_control_characters(request) and request.path.startswith("/api/"):
-            # The API's clients read an RFC 9457 problem, as for its other errors.
-            return JsonResponse(
-                {
-                    "type": "about:blank",
-                    "title": "Bad Request",
-                    "status": 400,
-                    "detail": "The address contains control characters (such as a NUL byte).",
-                },
-                status=400,
-                content_type="application/problem+json",
-            )
         if has_control_characters(request):
-            return render(
-                request,
-                "400.html",
-                {"message": "The address contains control characters (such as a NUL byte)."},
-                status=400,
+            # A page for a reader, plain text for a file, a problem for the API.
+            return formats.refused(
+                request, "The address contains control characters (such as a NUL byte)."
             )
         broken = cookies_with_control_characters(request)
         if broken:

@@ -46,7 +46,7 @@ fi
 # that): a process's threads share one interpreter lock, and a kept-alive connection stays
 # with the process that accepted it, so more, smaller processes spread busy pages over the
 # cores and no client waits behind a long queue in one process. Measured with the load
-# test (BENCHMARKS.md): 2 x 8 let one of two curators starve (6 saves in 60 s); 4 x 4 did not.
+# test (docs/benchmarks.md): 2 x 8 let one of two curators starve (6 saves in 60 s); 4 x 4 did not.
 # A process takes at most GUNICORN_WORKER_CONNECTIONS connections at once (16, four per
 # thread): the process quickest to accept would otherwise gather most kept-alive clients
 # (one served 52 % of a load test's requests), and the clients pinned to it would wait.

@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "migration_governance.middleware.CatalogueLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Read-only CORS for /api/ only (GET, HEAD, OPTIONS; no credentials).
-    "migration_governance.api.ReadOnlyCorsMiddleware",
+    "migration_governance.api_access.ReadOnlyCorsMiddleware",
     # 304 for a still-current copy before any view runs: after the host is checked and
     # the language chosen (LocaleMiddleware goes above, after the sessions).
     "migration_governance.core.http_cache.NotModifiedMiddleware",
@@ -114,7 +114,7 @@ EXPORT_TIME_LIMIT_SECONDS = float(os.environ.get("DJANGO_EXPORT_TIME_LIMIT_SECON
 EXPORT_MIN_ROWS_PER_SECOND = int(os.environ.get("DJANGO_EXPORT_MIN_ROWS_PER_SECOND", "1000"))
 # Inside a page, a list's count may take LIST_COUNT_BUDGET_MS (past it the list says "more
 # than") and all its facets together FACET_BUDGET_MS (those left over say "not counted"),
-# as Datasette's sql_time_limit_ms bounds each query (migration_governance/core/browsing.py).
+# as Datasette's sql_time_limit_ms bounds each query (core/facets.py, core/paging.py).
 LIST_COUNT_BUDGET_MS = int(os.environ.get("DJANGO_LIST_COUNT_BUDGET_MS", "50"))
 FACET_BUDGET_MS = int(os.environ.get("DJANGO_FACET_BUDGET_MS", "150"))
 # Each server process works out lists' counts and facets ahead of time in a background

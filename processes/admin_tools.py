@@ -10,6 +10,10 @@
   for records nobody has verified in the last twelve months.
 - CSV: "Export selected as CSV" writes the public export's columns, through the public
   export's writer, where the public site has an export; otherwise one column per field.
+
+Why one module of over 500 lines: history, locking and publishing meet in one save
+(a record, its inlines and its history entry written once, or refused together); split
+apart, the order of those steps would be spread over several files.
 """
 
 import json
@@ -31,8 +35,7 @@ from django.utils.text import Truncator, capfirst
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import is_historic
 
-from migration_governance.core.browsing import csv_response, download
-from migration_governance.core.export import stream_rows
+from migration_governance.core.export import csv_download, neutralised, stream_rows, write_csv
 from processes.catalogue import with_natural_keys
 from processes.models import Claim, Publication, Publishable, Versioned
 
@@ -317,16 +320,16 @@ def _record_cell(name):
 
 
 def export_csv(request, queryset, public_columns, name):
-    """The selected rows as a CSV download. With the public export's columns, the public
-    export's own writer, so each cell is what /…/export.csv holds; otherwise one column per
-    field of the model, written by the public site's writer of rows computed in Python."""
+    """The selected rows as a CSV download, by the one CSV writer (core/export.py). With
+    the public export's columns each cell is what /…/export.csv holds; otherwise one
+    column per field of the model, computed in Python and neutralised alike."""
     if public_columns:
         site = request.build_absolute_uri("/").rstrip("/")
         rows = stream_rows(queryset.prefetch_related(None), public_columns, site)
-        return download(request, rows, name)
+        return csv_download(request, rows, name)
     columns = model_columns(queryset.model)
     rows = ([get(obj) for _, get in columns] for obj in with_natural_keys(queryset))
-    return csv_response(request, [column for column, _ in columns], rows, name)
+    return csv_download(request, write_csv([c for c, _ in columns], neutralised(rows)), name)
 
 
 # --- publishing ----------------------------------------------------------------------------

@@ -8,23 +8,24 @@ processes/lists.py, like their pages and CSVs (migration_governance/api.py).
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from migration_governance.api import (
+    API_PATHS,
     CatalogueAPI,
     CatalogueFilterBackend,
     CatalogueRecordViewSet,
     CatalogueViewSet,
+    CiteMixin,
     PublicURLField,
     absolute,
     check_parameters,
 )
 from processes import lists
-from processes.citing import cite
 from processes.filters import MatrixFilter, OverlapFilter
 from processes.matrix import ROLE_CODES, build_matrix, holding_on, overlap
 from processes.models import (
@@ -55,70 +56,11 @@ class CitationSerializer(serializers.Serializer):
         return absolute(self.context["request"], citation.get_absolute_url())
 
 
-class CiteSerializer(serializers.Serializer):
-    """How to cite a record: its permanent URL, the catalogue's version, the day."""
-
-    url = serializers.URLField()
-    version = serializers.IntegerField()
-    accessed = serializers.DateField()
-    text = serializers.CharField()
-    bibtex = serializers.CharField()
-    csl_json = serializers.DictField()
-
-
-class CiteMixin:
-    """``<detail>/cite/``: the record's citation (processes/citing.py)."""
-
-    @extend_schema(responses=CiteSerializer, filters=False)
-    @action(detail=True, pagination_class=None, filter_backends=[])
-    def cite(self, request, *args, **kwargs):
-        obj = self.get_object()
-        data = cite(obj, absolute(request, obj.get_absolute_url()))
-        data.pop("csl_json_text")
-        return Response(data)
-
-
 def slugs(field):
     return serializers.SlugRelatedField(source=field, many=True, read_only=True, slug_field="slug")
 
 
 # --- processes -----------------------------------------------------------------------
-
-
-class ProcessSerializer(serializers.ModelSerializer):
-    regions = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
-    topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
-    websites = serializers.ListField(child=serializers.CharField(), read_only=True)
-    parent_slug = serializers.SerializerMethodField()
-    url = PublicURLField()
-    # The passage shown for this record at each place, as its page shows it.
-    citations = CitationSerializer(many=True, read_only=True, source="cited_passages")
-
-    class Meta:
-        model = Process
-        fields = [
-            "slug",
-            "name",
-            "short_name",
-            "scope",
-            "category",
-            "status",
-            "year_established",
-            "year_ended",
-            "regions",
-            "region_label",
-            "topics",
-            "websites",
-            "stated_member_total",
-            "parent_slug",
-            "description",
-            "url",
-            "citations",
-        ]
-
-    def get_parent_slug(self, process) -> str | None:
-        parent = process.parent
-        return parent.slug if parent is not None and parent.is_published else None
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
@@ -156,7 +98,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
         ]
 
     def get_participant_type(self, participation) -> str:
-        return "state" if participation.state_id else "organization"
+        return participation.participant_type
 
     def _url(self, record):
         return absolute(self.context["request"], record.get_absolute_url()) if record else None
@@ -174,23 +116,20 @@ class RoleGroupSerializer(serializers.Serializer):
     participants = ParticipantSerializer(many=True)
 
 
-class ProcessDetailSerializer(ProcessSerializer):
-    """A process with its public participants grouped by role (in the order of roles,
-    states before organizations, as its page shows them)."""
+class ProcessDetailSerializer(serializers.Serializer):
+    """What a process's record adds to its row of the list: its public participants
+    grouped by role (in the order of roles, states before organizations, as its page shows
+    them)."""
 
     participants_by_role = serializers.SerializerMethodField()
 
-    class Meta(ProcessSerializer.Meta):
-        fields = [*ProcessSerializer.Meta.fields, "participants_by_role"]
-
     @extend_schema_field(RoleGroupSerializer(many=True))
     def get_participants_by_role(self, process):
-        order = {value: index for index, (value, _) in enumerate(Role.choices)}
         groups = {}
         for p in sorted(
             process.participations.all(),
             key=lambda p: (
-                order.get(p.role, 99),
+                Role.rank(p.role),
                 p.state is None,
                 str(p.participant),
                 p.as_of or "",
@@ -212,7 +151,6 @@ class ProcessViewSet(CiteMixin, CatalogueRecordViewSet):
 
     queryset = Process.objects.all()
     declaration = lists.PROCESSES
-    serializer_class = ProcessSerializer
     detail_serializer_class = ProcessDetailSerializer
     lookup_field = "slug"
     cursor_ordering = ("slug",)
@@ -225,27 +163,6 @@ class ProcessViewSet(CiteMixin, CatalogueRecordViewSet):
 
 
 # --- states --------------------------------------------------------------------------
-
-
-class StateSerializer(serializers.ModelSerializer):
-    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
-    url = PublicURLField()
-
-    class Meta:
-        model = MemberState
-        fields = [
-            "iso3",
-            "iso2",
-            "m49",
-            "name",
-            "iso_name",
-            "official_name",
-            "region",
-            "sub_region",
-            "kind",
-            "aliases",
-            "url",
-        ]
 
 
 @extend_schema(
@@ -264,7 +181,6 @@ class StateViewSet(CiteMixin, CatalogueRecordViewSet):
 
     queryset = MemberState.objects.all()
     declaration = lists.STATES
-    serializer_class = StateSerializer
     lookup_field = "iso3"
     lookup_value_regex = "[A-Za-z]{3}"
     cursor_ordering = ("iso3",)
@@ -276,33 +192,11 @@ class StateViewSet(CiteMixin, CatalogueRecordViewSet):
 # --- organizations -------------------------------------------------------------------
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
-    parent_slug = serializers.CharField(source="parent.slug", default=None, allow_null=True)
-    url = PublicURLField()
-    # The passage shown for this record at each place, as its page shows it.
-    citations = CitationSerializer(many=True, read_only=True, source="cited_passages")
-
-    class Meta:
-        model = Organization
-        fields = [
-            "slug",
-            "name",
-            "acronym",
-            "kind",
-            "website",
-            "parent_slug",
-            "description",
-            "url",
-            "citations",
-        ]
-
-
 class OrganizationViewSet(CiteMixin, CatalogueRecordViewSet):
     """Organizations: the same FilterSet as /organizations/ and its CSV."""
 
     queryset = Organization.objects.all()
     declaration = lists.ORGANIZATIONS
-    serializer_class = OrganizationSerializer
     lookup_field = "slug"
     cursor_ordering = ("slug",)
 
@@ -313,30 +207,11 @@ class OrganizationViewSet(CiteMixin, CatalogueRecordViewSet):
 # --- participations ------------------------------------------------------------------
 
 
-class ParticipationSerializer(ParticipantSerializer):
-    process_slug = serializers.CharField(source="process.slug")
-    process_name = serializers.CharField(source="process.name")
-    process_url = serializers.SerializerMethodField()
-
-    class Meta(ParticipantSerializer.Meta):
-        fields = [
-            "process_slug",
-            "process_name",
-            *[f for f in ParticipantSerializer.Meta.fields if f != "citations"],
-            "process_url",
-            "citations",
-        ]
-
-    def get_process_url(self, participation) -> str:
-        return self._url(participation.process)
-
-
 class ParticipationViewSet(CatalogueViewSet):
     """Participations (a list only: a participation has no page of its own)."""
 
     queryset = Participation.objects.all()
     declaration = lists.PARTICIPATIONS
-    serializer_class = ParticipationSerializer
     cursor_ordering = ("pk",)
 
 
@@ -375,6 +250,8 @@ class SourceSerializer(serializers.ModelSerializer):
 class SourceViewSet(CiteMixin, CatalogueRecordViewSet):
     """The documents the catalogue is built from (no filters, like /sources/)."""
 
+    route = "sources"
+    route_basename = "source"
     queryset = Source.objects.all()
     serializer_class = SourceSerializer
     lookup_field = "slug"
@@ -430,9 +307,9 @@ class FilteredAPIView(CatalogueAPI, APIView):
 
 
 def participant_json(request, participant):
-    is_state = hasattr(participant, "iso3")
+    is_state = participant.participant_type == "state"
     return {
-        "participant_type": "state" if is_state else "organization",
+        "participant_type": participant.participant_type,
         "code": participant.iso3 if is_state else participant.slug,
         "name": participant.name,
         "url": absolute(request, participant.get_absolute_url()),
@@ -516,3 +393,11 @@ class OverlapAPIView(FilteredAPIView):
             for participant, flags in result["rows"]
         ]
         return Response({"process_slugs": [p.slug for p in processes], "rows": rows})
+
+
+API_PATHS.extend(
+    [
+        path("matrix/", MatrixAPIView.as_view(), name="matrix"),
+        path("overlap/", OverlapAPIView.as_view(), name="overlap"),
+    ]
+)

@@ -59,6 +59,7 @@ class ProcessesConfig(AppConfig):
 
         from migration_governance import checks  # noqa: F401 (registers the deploy checks)
         from migration_governance.core import time_budget
+        from processes import lists  # noqa: F401 (registers the app's lists)
 
         # Page and block time limits on every connection (migration_governance/core/time_budget.py).
         connection_created.connect(time_budget.connection_created, dispatch_uid="time_budget")

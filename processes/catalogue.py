@@ -3,6 +3,10 @@
 The fixture files use natural keys only, so they can be reviewed as a diff and loaded in
 any order: the loader sorts records by model dependency before saving them, inside one
 transaction, so a broken file loads nothing and the error names the file and record.
+
+Why one module of over 500 lines: loading, exporting and checking the fixtures must agree
+on one file layout, one record order and one natural-key form; they are kept side by side
+so that a change to one is seen against the other two.
 """
 
 import hashlib
@@ -18,26 +22,19 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 
+from migration_governance.core import registry
 from processes import search
 
-# Dependency order: each model's natural key only refers to models listed before it.
-MODEL_ORDER = [
-    "processes.source",
-    "processes.citation",
-    "processes.memberstate",
-    "processes.statealias",
-    "processes.topic",
-    "processes.region",
-    "processes.organization",
-    "processes.process",
-    "processes.languagename",
-    "processes.participation",
-    "timeline.document",
-    "timeline.documentpart",
-    "timeline.event",
-    "processes.claim",
-    "processes.checkexception",
-]
+
+def model_order():
+    """The catalogue's models in loading order (each app's fixture files, registered in its
+    lists.py): each model's natural key only refers to models listed before it."""
+    return [fixture.label for fixture in registry.fixture_files()]
+
+
+def fixture_files():
+    """Which fixture file holds which model's records; export_catalogue writes exactly these."""
+    return {fixture.label: fixture.file_name for fixture in registry.fixture_files()}
 
 
 # Fields that belong to one database, not to the catalogue: the edit counter that guards
@@ -112,10 +109,10 @@ def read_records(paths):
             raise CatalogueLoadError(f"{path.name}: must hold a JSON list of records.")
         for index, item in enumerate(data):
             record = FixtureRecord(path, index, item)
-            if not isinstance(item, dict) or record.label not in MODEL_ORDER:
+            if not isinstance(item, dict) or record.label not in model_order():
                 raise CatalogueLoadError(
                     f"{record.describe()}: unknown model {record.label!r}; expected one of "
-                    + ", ".join(MODEL_ORDER)
+                    + ", ".join(model_order())
                 )
             if "pk" in item:
                 raise CatalogueLoadError(
@@ -270,7 +267,8 @@ def load_catalogue(paths=None, using="default", sources_dir=None):
     twice leaves the database unchanged, because each record is matched by natural key.
     """
     records = read_records(paths if paths is not None else fixture_paths())
-    records.sort(key=lambda r: MODEL_ORDER.index(r.label))
+    order = model_order()
+    records.sort(key=lambda r: order.index(r.label))
     counts = LoadCounts()
     deferred = []
     loaded = {}
@@ -430,26 +428,6 @@ def member_count(process):
     return members.filter(as_of=latest).values("state").distinct().count()
 
 
-# Which fixture file holds which model's records; export_catalogue writes exactly these.
-FIXTURE_FILES = {
-    "processes.source": "sources.json",
-    "processes.citation": "citations.json",
-    "processes.memberstate": "states.json",
-    "processes.statealias": "state-aliases.json",
-    "processes.topic": "topics.json",
-    "processes.region": "regions.json",
-    "processes.organization": "organizations.json",
-    "processes.process": "processes.json",
-    "processes.languagename": "language-names.json",
-    "processes.participation": "participations.json",
-    "timeline.document": "documents.json",
-    "timeline.documentpart": "document-parts.json",
-    "timeline.event": "events.json",
-    "processes.claim": "claims.json",
-    "processes.checkexception": "check-exceptions.json",
-}
-
-
 def _sort_key(value):
     """Order natural keys that may hold None or nested lists, deterministically."""
     if isinstance(value, list | tuple):
@@ -545,8 +523,9 @@ def export_catalogue(directory=None, using="default"):
     """Write the database back to the fixture files, deterministically; return the paths."""
     directory = Path(directory or Path(settings.BASE_DIR) / "fixtures")
     by_file = defaultdict(list)
-    for label in MODEL_ORDER:
-        by_file[FIXTURE_FILES[label]].extend(serialize_model(label, using))
+    files = fixture_files()
+    for label in model_order():
+        by_file[files[label]].extend(serialize_model(label, using))
     written = []
     for name, records in by_file.items():
         path = directory / name

@@ -20,15 +20,17 @@ import os
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, models
-from django.db.models.expressions import Col
+from django.db import connection
 from django.http import HttpRequest, QueryDict
+from django.urls import resolve
+from django.utils import translation
 
-from migration_governance.core.export import Joined, JsonListJoined, annotated
+from migration_governance.core import registry
+from migration_governance.core.export import column_types
 
 DESCRIPTOR = "datapackage.json"
 ZIP_NAME = "migration-governance-catalogue.zip"
@@ -42,83 +44,48 @@ LICENCE_STATEMENT = (
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Table:
-    """One CSV of the package: a public list's export, its key and its links."""
+    """One CSV of the package: a registered list's unfiltered export (core/registry.py),
+    its key and its links to the other tables."""
 
-    name: str
-    title: str
-    description: str
-    view: str  # dotted path of the list's export view
-    primary_key: list = field(default_factory=list)
-    # (column, table, column of that table)
-    foreign_keys: list = field(default_factory=list)
+    declaration: object
+
+    @property
+    def name(self):
+        return self.declaration.name
+
+    @property
+    def title(self):
+        with translation.override("en"):
+            return str(self.declaration.title)
+
+    @property
+    def description(self):
+        return self.declaration.description
+
+    @property
+    def primary_key(self):
+        return list(self.declaration.key) if self.declaration.key_is_unique else []
+
+    @property
+    def foreign_keys(self):
+        return list(self.declaration.foreign_keys)
 
     @property
     def path(self):
         return f"{self.name}.csv"
 
     def view_class(self):
-        from django.utils.module_loading import import_string
+        """The list's view (the one its page and its CSV are served by), found at its
+        English address whatever the language of the request building the package."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return resolve(self.declaration.path).func.view_class
 
-        return import_string(self.view)
 
-
-TABLES = (
-    Table(
-        "processes",
-        "Processes",
-        "The intergovernmental processes on migration.",
-        "processes.views.ProcessExportView",
-        ["slug"],
-        [("parent_slug", "processes", "slug")],
-    ),
-    Table(
-        "states",
-        "States and territories",
-        "States, observer states, territories and historical states (ISO 3166).",
-        "processes.views.MemberStateExportView",
-        ["iso3"],
-    ),
-    Table(
-        "organizations",
-        "Organizations",
-        "The organizations that run, join or support the processes.",
-        "processes.views.OrganizationExportView",
-        ["slug"],
-        [("parent_slug", "organizations", "slug")],
-    ),
-    Table(
-        "participations",
-        "Participations",
-        "Who takes part in which process, in what role, as of when: one row per state or "
-        "organization, role and date of the source's list. A row names a state "
-        "(state_iso3) or an organization (organization_slug), never both.",
-        "processes.views.ParticipationExportView",
-        [],
-        [
-            ("process_slug", "processes", "slug"),
-            ("state_iso3", "states", "iso3"),
-            ("organization_slug", "organizations", "slug"),
-        ],
-    ),
-    Table(
-        "events",
-        "Events",
-        "What happened: establishments, adoptions, conferences, meetings, reports.",
-        "timeline.views.EventExportView",
-        ["slug"],
-        [("country_iso3", "states", "iso3")],
-    ),
-    Table(
-        "documents",
-        "Documents",
-        "Conventions, declarations, resolutions, reports, frameworks and other documents.",
-        "timeline.views.DocumentExportView",
-        ["slug"],
-        [("publisher_slug", "organizations", "slug")],
-    ),
-)
+def tables():
+    """The package's tables: every registered list, in the registry's order."""
+    return tuple(Table(declaration) for declaration in registry.lists())
 
 
 def _export_view(table, site):
@@ -127,7 +94,7 @@ def _export_view(table, site):
     request = HttpRequest()
     request.method = "GET"
     request.GET = QueryDict()
-    view = table.view_class()()
+    view = table.view_class()(export=True)
     view.setup(request)
     view.filterset = view.get_filterset(request.GET)
     if not view.filterset.is_valid():  # cannot be: no filter at all
@@ -137,42 +104,20 @@ def _export_view(table, site):
 
 # --- Table Schema -------------------------------------------------------------------------
 
-_INTEGERS = (models.IntegerField, models.BigIntegerField, models.SmallIntegerField)
-
-
-def _joins_values(expression):
-    """Whether a column joins several values into one cell."""
-    if isinstance(expression, Joined | JsonListJoined):
-        return True
-    inner = getattr(expression, "get_source_expressions", list)()  # F() has none
-    return any(_joins_values(e) for e in inner if e is not None)
-
 
 def schema_of(table):
     """The table's Table Schema, from its export's own columns and expressions."""
     view = _export_view(table, "")
-    columns = view.csv_columns
-    query = annotated(view.get_list_queryset(), columns, "").query
     fields = []
-    for n, column in enumerate(columns):
-        resolved = query.annotations[f"c{n}"]
-        output = resolved.output_field
-        spec = {"name": column.name}
-        if isinstance(output, models.DateField):
-            spec["type"] = "date"
-        elif isinstance(output, _INTEGERS):
-            spec["type"] = "integer"
-        elif isinstance(output, models.BooleanField):
-            spec["type"] = "boolean"
-        else:
-            spec["type"] = "string"
+    for column in column_types(view.get_list_queryset(), view.csv_columns):
+        spec = {"name": column.name, "type": column.type}
         if column.is_url:
             spec["format"] = "uri"
             spec["description"] = "The record's page on the site."
-        elif _joins_values(column.expression):
+        elif column.several:
             spec["description"] = "Several values, joined by '; '."
-        if isinstance(resolved, Col) and resolved.target.choices:
-            spec["constraints"] = {"enum": [str(value) for value, _ in resolved.target.choices]}
+        if column.choices:
+            spec["constraints"] = {"enum": [value for value, _label in column.choices]}
         fields.append(spec)
     schema = {"fields": fields, "missingValues": [""]}
     if table.primary_key:
@@ -261,7 +206,7 @@ def descriptor(state, site, stats):
             **stats[table.name],
             "schema": schema_of(table),
         }
-        for table in TABLES
+        for table in tables()
     ]
     for resource in package["resources"]:
         resource["fields"] = len(resource["schema"]["fields"])
@@ -280,7 +225,7 @@ def build(directory, site):
     directory.mkdir(parents=True, exist_ok=True)
     for _attempt in range(BUILD_ATTEMPTS):
         state = CatalogueVersion.state()
-        stats = {table.name: _write_table(table, directory, site) for table in TABLES}
+        stats = {table.name: _write_table(table, directory, site) for table in tables()}
         if CatalogueVersion.state() == state:
             break
     else:
@@ -300,7 +245,7 @@ def _write_zip(directory, changed_at):
     )
     stamp = when.timetuple()[:6]
     with zipfile.ZipFile(directory / ZIP_NAME, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in [DESCRIPTOR, *(table.path for table in TABLES)]:
+        for name in [DESCRIPTOR, *(table.path for table in tables())]:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16

@@ -9,6 +9,10 @@
 4. public_text: public text holds no seed file name, field name or working shorthand.
 5. evidence: a process's category, scope and status each rest on a cited passage.
 
+Why one module of over 500 lines: the rules read one loaded picture of the fixtures and
+the source texts and report in one format, in the order docs/data-fidelity.md lists them;
+each rule is a function of its own, and the module reads top to bottom as that list.
+
 Each problem names the fixture file, the record and the field. A fact a rule cannot decide
 is accepted by a ``CheckException`` fixture record with its reason.
 """
@@ -24,8 +28,9 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models import Prefetch
 
+from migration_governance.core import registry
 from migration_governance.core.folding import fold
-from processes.passages import TIMELINE_ROW, Span, locate, page_lines
+from migration_governance.core.passages import TIMELINE_ROW, Span, locate, page_lines
 
 OVERLAP_WORDS = 12
 
@@ -441,9 +446,8 @@ class Problem:
     message: str
 
     def __str__(self):
-        from processes.catalogue import FIXTURE_FILES
-
-        file_name = FIXTURE_FILES.get(self.model, "?")
+        files = {fixture.label: fixture.file_name for fixture in registry.fixture_files()}
+        file_name = files.get(self.model, "?")
         kind = self.model.split(".")[1]
         return (
             f"[{self.rule}] {file_name}, {kind} {self.record}, field {self.field}: {self.message}"

@@ -52,7 +52,6 @@ ROLE_FAMILIES = (
         "map-hatch",
     ),
 )
-ROLE_ORDER = {value: index for index, (value, _label) in enumerate(Role.choices)}
 
 # Label boxes for the dots' ISO codes, in user units (the map is 10,000 wide).
 LABEL_WIDTH, LABEL_HEIGHT, DOT_RADIUS = 260, 110, 34
@@ -221,9 +220,7 @@ def draw_process_map(process_name, roles):
     for (name, iso3), state_roles in roles:
         family = role_family(state_roles)
         families.add(family[0])
-        labels = ", ".join(
-            str(Role(r).label) for r in sorted(state_roles, key=lambda r: ROLE_ORDER.get(r, 99))
-        )
+        labels = ", ".join(str(Role(r).label) for r in sorted(state_roles, key=Role.rank))
         shown.append(
             Shown(
                 iso3,

@@ -259,7 +259,7 @@ def overlap(participations, processes):
 
 
 def _has(keys, participant):
-    kind = "state" if hasattr(participant, "iso3") else "organization"
+    kind = participant.participant_type
     return (kind, participant.pk) in keys
 
 

@@ -2,6 +2,11 @@
 
 Every model that fixtures load has a natural key (slug, ISO code, file name…), so the
 fixture files read well in a diff and load into an empty database in any order.
+
+Why one module of over 500 lines: Django finds an app's models in models.py, and these
+models refer to each other both ways (citations, claims and the records that cite them);
+the one rule of what is public (PublicQuerySet.published) sits beside every model it
+governs.
 """
 
 import datetime
@@ -13,8 +18,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, TextField, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import Exists, F, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_str
@@ -22,9 +27,14 @@ from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from migration_governance.core.export import CsvText, joined
-from processes.passages import cuts_a_word, locate
-from processes.validators import IsWebsiteList, validate_web_url, validate_website_list
+from migration_governance.core.export import Col, CsvText, StrictConcat, joined, on_site
+from migration_governance.core.passages import cuts_a_word, locate
+from migration_governance.core.records import CITATIONS_SCHEMA, JsonArray, OrderedJSONObject
+from migration_governance.core.validators import (
+    IsWebsiteList,
+    validate_web_url,
+    validate_website_list,
+)
 
 # A stand-in for "no as-of date" inside the participation uniqueness rule, so that two
 # undated rows for the same process, participant and role still count as duplicates
@@ -332,6 +342,63 @@ class Citation(models.Model):
     natural_key.dependencies = ["processes.source"]
 
     @classmethod
+    def columns_of(cls, path):
+        """A list's two citation columns, for rows that are ``path`` from a citation: the
+        places ("file, locator; …", in JSON the places with their passages) and the
+        titles of the sources they are in."""
+        return (
+            Col(
+                "citations",
+                cls.cell_of(path),
+                json=cls.json_of(path),
+                json_schema=CITATIONS_SCHEMA,
+            ),
+            Col("citation_sources", cls.sources_cell_of(path)),
+        )
+
+    @classmethod
+    def json_of(cls, path):
+        """The JSON of an export's citations column (core/records.py), given the site's
+        address: each place the row's record cites, in source and locator order, as
+        {source, source_title, locator, quotation, url, source_url}. The quotation is the
+        passage shown for the record there, as on its page: the record's own named_as
+        claim at that place where it has one, else the place's quotation; ``url`` is that
+        passage read in context, ``source_url`` the source document's own address."""
+
+        def expression(site):
+            model = cls._meta.get_field(path).related_model
+            quotation = F("quotation")
+            page = StrictConcat(Value("passages/"), Cast("pk", TextField()), Value("/"))
+            # Cited records have passages of their own (participations' places are cited
+            # cell by cell, so the place's quotation is theirs).
+            if issubclass(model, Cited):
+                own = Claim.objects.filter(
+                    content_type=ContentType.objects.get_for_model(model),
+                    object_id=OuterRef(OuterRef("pk")),
+                    citation=OuterRef("pk"),
+                    field=NAMED_AS,
+                )
+                quotation = Coalesce(Subquery(own.values("quotation")[:1]), F("quotation"))
+                claim = Cast(Subquery(own.values("pk")[:1]), TextField())
+                page = Coalesce(StrictConcat(Value("claims/"), claim, Value("/")), page)
+            value = OrderedJSONObject(
+                source=F("source__slug"),
+                source_title=F("source__title"),
+                locator=F("locator"),
+                quotation=quotation,
+                url=on_site(
+                    site, StrictConcat(Value("/sources/"), F("source__slug"), Value("/"), page)
+                ),
+                source_url=F("source__url"),
+            )
+            rows = cls.objects.filter(**{path: OuterRef("pk")}).order_by(
+                "source__file_name", "locator"
+            )
+            return JsonArray(Subquery(rows.values(v=value)), objects=True)
+
+        return expression
+
+    @classmethod
     def cell_of(cls, path):
         """An export column: the citations of each row of the list whose records are
         ``path`` from a citation, "file, locator; …", in source and locator order."""
@@ -380,6 +447,9 @@ class MemberState(ChoiceLabels, models.Model):
     Reference data (codes, names, regions) is generated from pycountry and
     country_converter by ``manage.py build_states``; only aliases are curated by hand.
     """
+
+    # What a participation names it as (Participation.participant_type).
+    participant_type = "state"
 
     iso3 = models.CharField("ISO 3166 alpha-3", max_length=3, unique=True)
     iso2 = models.CharField("ISO 3166 alpha-2", max_length=2, blank=True)
@@ -594,6 +664,9 @@ class OrganizationKind(models.TextChoices):
 class Organization(Cited, CitedNames, Versioned):
     """An organization that runs, joins, observes or supports processes."""
 
+    # What a participation names it as (Participation.participant_type).
+    participant_type = "organization"
+
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=300)
     acronym = models.CharField(max_length=50, blank=True)
@@ -793,7 +866,7 @@ class Process(Cited, CitedNames, Publishable):
                 violation_error_message="The year ended cannot be before the year established.",
             ),
             # The CSV export reads websites as a JSON list of text: anything else would
-            # break it for everyone (processes/validators.py).
+            # break it for everyone (migration_governance/core/validators.py).
             models.CheckConstraint(
                 condition=IsWebsiteList("websites"),
                 name="process_websites_are_web_addresses",
@@ -1046,6 +1119,26 @@ class Role(models.TextChoices):
     TECHNICAL_SUPPORT = "technical_support", _("Facilitator or technical support")
     PARTICIPANT = "participant", _("Participant")
 
+    @classmethod
+    def rank(cls, value):
+        """A role's place in the order of roles (members first, participants last), the
+        order every page, export and admin list gives roles in; unknown values last."""
+        return _ROLE_RANKS.get(value, len(_ROLE_RANKS))
+
+    @classmethod
+    def ranked(cls):
+        """The roles' order as a database expression, for ordering rows by role."""
+        return models.Case(
+            *(
+                models.When(role=value, then=models.Value(rank))
+                for value, rank in _ROLE_RANKS.items()
+            ),
+            default=models.Value(len(_ROLE_RANKS)),
+        )
+
+
+_ROLE_RANKS = {value: rank for rank, value in enumerate(Role.values)}
+
 
 class ParticipationQuerySet(PublicQuerySet):
     def published(self):
@@ -1193,6 +1286,11 @@ class Participation(Publishable):
     @property
     def participant(self):
         return self.state or self.organization
+
+    @property
+    def participant_type(self):
+        """ "state" or "organization", as the exports and the API name the participant."""
+        return "state" if self.state_id else "organization"
 
     def stated_forms(self):
         """The forms in which a source may name this participant: the state's names and

@@ -6,6 +6,10 @@ SearchKey per name a reader may type for it (name, short name, acronym, alias, I
 slug, UN symbol). The index is derived data: it is rebuilt after every catalogue load and
 kept up to date on every save through signals (processes/apps.py).
 
+Why one module of over 500 lines: indexing, matching (two databases' full-text engines),
+ranking and name resolution read and write the same two tables under the same folding
+rules; split, each part would have to restate the others' rules.
+
 A query matches a record when each of its words begins a word of the record, on both
 databases: PostgreSQL through its full-text search (a GIN index over
 ``to_tsvector('simple', body)``), SQLite through an FTS5 table. Results rank exact names and
@@ -27,86 +31,14 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.utils import translation
 
+from migration_governance.core import registry
 from migration_governance.core.folding import fold
-from processes.languages import other_names
 
 MAX_QUERY_WORDS = 10
 # Up to this many matches, the matching entries are read by key (see matching()). SQLite's
 # FTS5 hands over row ids cheaply; PostgreSQL reads each from the table, so it looks less far.
 FEW_MATCHES = {"sqlite": 2000, "postgresql": 200}
 BATCH = 2000
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One kind of record in the index: how to read its public rows, names and words."""
-
-    name: str
-    label: str
-    plural: str
-    model_label: str  # "app_label.ModelName"
-    # Fields whose values are names or codes a reader may type for the record.
-    key_fields: tuple
-    # Further fields whose words are searchable.
-    text_fields: tuple = ()
-    # A related manager of further names (state aliases).
-    alias_relation: str = ""
-    # The record's names in the site's other languages (a state's French and Spanish names
-    # from pycountry), so that "Allemagne" and "Alemania" find Germany too.
-    translated_names: object = None
-    # Related records translated_names reads, prefetched with the public rows.
-    translated_relation: str = ""
-
-    @property
-    def model(self):
-        from django.apps import apps
-
-        return apps.get_model(self.model_label)
-
-    def public(self):
-        queryset = self.model.objects.published()
-        if self.alias_relation:
-            queryset = queryset.prefetch_related(self.alias_relation)
-        if self.translated_relation:
-            queryset = queryset.prefetch_related(self.translated_relation)
-        return queryset
-
-    def keys(self, record):
-        """The record's names and codes, folded, without repeats, best first."""
-        values = [getattr(record, name) for name in self.key_fields]
-        if self.alias_relation:
-            values += [alias.name for alias in getattr(record, self.alias_relation).all()]
-        if self.translated_names is not None:
-            values += self.translated_names(record)
-        values.append(str(record))  # as pages and suggestions show it: "Name (ACRONYM)"
-        keys = []
-        for value in values:
-            folded = fold(value)
-            if folded and folded not in keys:
-                keys.append(folded)
-        return keys
-
-    def entry(self, record):
-        # The index is one for every language: its labels and paths are the English ones
-        # whatever language the saving request (a French curator's admin) is in.
-        with translation.override(settings.LANGUAGE_CODE):
-            return self._entry(record)
-
-    def _entry(self, record):
-        keys = self.keys(record)
-        texts = [fold(getattr(record, name)) for name in self.text_fields]
-        label = str(record)
-        from processes.models import SearchEntry
-
-        return SearchEntry(
-            kind=self.name,
-            object_id=record.pk,
-            label=label[:600],
-            path=record.get_absolute_url(),
-            sort_key=fold(label)[:600],
-            names=" ".join(keys),
-            body=" ".join([*keys, *filter(None, texts)]),
-        ), keys
 
 
 def cited_names(record):
@@ -119,60 +51,35 @@ def cited_names(record):
     ]
 
 
-KINDS = {
-    kind.name: kind
-    for kind in (
-        Kind(
-            "process",
-            "process",
-            "processes",
-            "processes.Process",
-            ("name", "short_name", "slug"),
-            ("region_label", "description"),
-            translated_names=lambda process: cited_names(process),
-            translated_relation="language_names",
-        ),
-        Kind(
-            "state",
-            "state or territory",
-            "states and territories",
-            "processes.MemberState",
-            ("name", "iso_name", "official_name", "iso3", "iso2"),
-            alias_relation="aliases",
-            translated_names=lambda state: other_names(state.name, state.iso_name),
-        ),
-        Kind(
-            "organization",
-            "organization",
-            "organizations",
-            "processes.Organization",
-            ("acronym", "name", "slug"),
-            ("description",),
-            translated_names=lambda organization: cited_names(organization),
-            translated_relation="language_names",
-        ),
-        Kind(
-            "event",
-            "event",
-            "events",
-            "timeline.Event",
-            ("title", "slug"),
-            ("city", "venue", "description"),
-        ),
-        Kind(
-            "document",
-            "document",
-            "documents",
-            "timeline.Document",
-            ("title", "short_title", "un_symbol", "reference", "slug"),
-            ("summary",),
-        ),
-    )
-}
+def kinds():
+    """The kinds of record the index holds, by name: every registered list that declares
+    how it is searched (its ``search``, core/registry.py), in the registry's order."""
+    return {d.search.name: d.search for d in registry.lists() if d.search is not None}
+
+
+def entry_of(kind, record):
+    """The record's SearchEntry (unsaved) and its folded keys. The index is one for every
+    language: its labels and paths are the English ones whatever language the saving
+    request (a French curator's admin) is in."""
+    from processes.models import SearchEntry
+
+    with translation.override(settings.LANGUAGE_CODE):
+        keys = kind.keys(record)
+        texts = [fold(getattr(record, name)) for name in kind.text_fields]
+        label = str(record)
+        return SearchEntry(
+            kind=kind.name,
+            object_id=record.pk,
+            label=label[:600],
+            path=record.get_absolute_url(),
+            sort_key=fold(label)[:600],
+            names=" ".join(keys),
+            body=" ".join([*keys, *filter(None, texts)]),
+        ), keys
 
 
 def kind_of(model):
-    for kind in KINDS.values():
+    for kind in kinds().values():
         if kind.model._meta.label == model._meta.label:
             return kind
     return None
@@ -224,10 +131,10 @@ def rebuild(using="default", progress=None):
         entries = TableWriter(SearchEntry, entry_fields, using=using)
         keys = TableWriter(SearchKey, ("entry_id", "kind", "key"), using=using)
         with indexes_dropped([SearchKey], using=using):
-            for kind in KINDS.values():
+            for kind in kinds().values():
                 batch = []
                 for record in kind.public().using(using).iterator(chunk_size=BATCH):
-                    entry, names = kind.entry(record)
+                    entry, names = entry_of(kind, record)
                     entry.pk = next(ids)
                     batch.append((entry, names))
                     if len(batch) >= BATCH:
@@ -256,7 +163,7 @@ def reindex(record, using="default"):
         _drop(SearchEntry.objects.using(using).filter(kind=kind.name, object_id=record.pk), using)
         current = kind.public().using(using).filter(pk=record.pk).first()
         if current is not None:
-            _store([kind.entry(current)], using)
+            _store([entry_of(kind, current)], using)
 
 
 def forget(record, using="default"):
@@ -289,7 +196,7 @@ def query_words(text):
 
 
 def matching(kind, text, using="default", column="body", memo=None):
-    """Entries of ``kind`` (a name in KINDS, or None for all) in which every word of
+    """Entries of ``kind`` (a name in kinds(), or None for all) in which every word of
     ``text`` begins a word of ``column`` ("body": everything searchable; "names": names,
     codes and symbols only). None when ``text`` holds no word.
 

@@ -236,7 +236,6 @@ def participant_coverage(participations):
     per place a source lists them, ``{"roles": "Members, observers and secretariat",
     "citation": …, "as_of": date or None}``, the latest as-of date first. Reads only
     prefetched participations and citations. Empty when the sources name no participant."""
-    order = {value: index for index, (value, _) in enumerate(Role.choices)}
     groups = {}
     for participation in participations:
         # A participation no source place is given for still counts, under "None".
@@ -248,7 +247,7 @@ def participant_coverage(participations):
             group["roles"].add(participation.role)
     statements = []
     for group in groups.values():
-        roles = sorted(group["roles"], key=lambda r: order.get(r, 99))
+        roles = sorted(group["roles"], key=Role.rank)
         wording = _joined(ROLE_PLURALS.get(r, r) for r in roles)
         statements.append({**group, "roles": wording[:1].upper() + wording[1:]})
     statements.sort(

@@ -5,37 +5,14 @@ import io
 import json
 import re
 
-from processes import lists as process_lists
-from timeline import lists as timeline_lists
+from migration_governance.core import registry
 
-DECLARATIONS = {
-    d.name: d
-    for d in (
-        process_lists.PROCESSES,
-        process_lists.STATES,
-        process_lists.ORGANIZATIONS,
-        process_lists.PARTICIPATIONS,
-        timeline_lists.EVENTS,
-        timeline_lists.DOCUMENTS,
-    )
-}
+# Every registered list (core/registry.py), by name.
+DECLARATIONS = {d.name: d for d in registry.lists()}
 # Where each list's page and CSV are.
-PAGES = {name: f"/{name}/" for name in DECLARATIONS}
+PAGES = {name: d.path for name, d in DECLARATIONS.items()}
 # What identifies a record in the CSV, the API and the page alike.
-KEYS = {
-    "processes": ("slug",),
-    "states": ("iso3",),
-    "organizations": ("slug",),
-    "events": ("slug",),
-    "documents": ("slug",),
-    "participations": (
-        "process_slug",
-        "state_iso3",
-        "organization_slug",
-        "role",
-        "as_of",
-    ),
-}
+KEYS = {name: d.key for name, d in DECLARATIONS.items()}
 
 
 def body(response):

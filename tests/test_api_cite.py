@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from processes.citing import bibtex_escape, cite
+from migration_governance.core.citing import bibtex_escape, cite
 from processes.models import CatalogueVersion, Process
 
 pytestmark = pytest.mark.django_db

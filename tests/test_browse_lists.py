@@ -5,7 +5,7 @@ from contextlib import contextmanager
 import pytest
 from django.db import OperationalError, connection
 
-from migration_governance.core.browsing import time_limit
+from migration_governance.core.time_budget import time_limit
 from processes.models import MemberState, Participation, Process, Topic
 from tests.factories import make_participation, make_process
 
@@ -191,7 +191,8 @@ def test_a_facet_too_slow_to_count_is_skipped_with_a_note(client, catalogue, mon
         raise OperationalError("canceling statement due to statement timeout")
         yield
 
-    monkeypatch.setattr("migration_governance.core.browsing.time_limit", always_too_slow)
+    monkeypatch.setattr("migration_governance.core.facets.time_limit", always_too_slow)
+    monkeypatch.setattr("migration_governance.core.paging.time_limit", always_too_slow)
     response = client.get("/processes/", {"region": "Asia"})
     assert response.status_code == 200
     assert all(facet.get("skipped") for facet in response.context["facets"])
@@ -215,7 +216,7 @@ def test_time_limit_stops_a_slow_query_and_leaves_the_connection_usable(catalogu
 
 
 def test_lists_stop_at_a_hundred_pages_and_say_so(client, catalogue, monkeypatch):
-    monkeypatch.setattr("migration_governance.core.browsing.MAX_PAGES", 3)
+    monkeypatch.setattr("migration_governance.core.paging.MAX_PAGES", 3)
     response = client.get("/states/", {"per_page": 25})
     assert response.context["result_count"] == MemberState.objects.count()
     assert response.context["page_obj"].paginator.num_pages == 3
@@ -229,7 +230,8 @@ def test_a_count_too_slow_to_finish_is_shown_as_a_lower_bound(client, catalogue,
         raise OperationalError("canceling statement due to statement timeout")
         yield
 
-    monkeypatch.setattr("migration_governance.core.browsing.time_limit", always_too_slow)
+    monkeypatch.setattr("migration_governance.core.facets.time_limit", always_too_slow)
+    monkeypatch.setattr("migration_governance.core.paging.time_limit", always_too_slow)
     response = client.get("/states/", {"per_page": 25})
     assert response.status_code == 200
     assert response.context["count_is_lower_bound"]

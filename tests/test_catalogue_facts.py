@@ -244,7 +244,7 @@ def test_other_bodies_numbers_are_reference_numbers_not_un_symbols(
 
 
 def test_every_un_symbol_has_a_un_symbols_form(catalogue):
-    from processes.validators import UN_SYMBOL
+    from migration_governance.core.validators import UN_SYMBOL
 
     symbols = list(Document.objects.exclude(un_symbol="").values_list("un_symbol", flat=True))
     assert symbols and all(UN_SYMBOL.match(symbol) for symbol in symbols)

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from processes.catalogue import MODEL_ORDER, CatalogueLoadError, fixture_paths, load_catalogue
+from processes.catalogue import CatalogueLoadError, fixture_paths, load_catalogue, model_order
 from processes.models import Participation, Process
 from timeline.models import Event
 
@@ -132,7 +132,7 @@ def test_command_reports_failure_without_loading(tmp_path):
 
 
 def empty_the_catalogue():
-    for label in reversed(MODEL_ORDER):
+    for label in reversed(model_order()):
         apps.get_model(label).objects.all().delete()
 
 

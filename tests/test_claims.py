@@ -13,7 +13,8 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from processes import fidelity, passages
+from migration_governance.core import passages
+from processes import fidelity
 from processes.catalogue import CatalogueLoadError, load_catalogue
 from processes.models import NAMED_AS, Citation, Claim, Organization, PlaceOnly, Process
 from timeline.models import Document, Event

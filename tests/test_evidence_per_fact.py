@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from migration_governance.core.passages import locate
 from processes import fidelity
 from processes.models import MemberState, Organization, Participation, Process
-from processes.passages import locate
 
 QUOTATION = re.compile(r'<span class="quotation">\u201c(.*?)\u201d</span>', re.S)
 PARTICIPANT = re.compile(r'<li><a href="/(states|organizations)/([^/]+)/">')

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import OperationalError
 from django.utils import timezone
 
-from migration_governance.core import figures
+from migration_governance.core import figures, registry
 from processes.models import SelectionFigures
 from tests.factories import make_process
 
@@ -61,7 +61,8 @@ def test_figures_computed_ahead_are_shown_exact_when_counting_would_be_too_slow(
     path, _, query = url.partition("?")
     figures.compute_page(path, query)
     cache.clear()  # another process, or this one after its cache expired
-    monkeypatch.setattr("migration_governance.core.browsing.time_limit", always_too_slow)
+    monkeypatch.setattr("migration_governance.core.facets.time_limit", always_too_slow)
+    monkeypatch.setattr("migration_governance.core.paging.time_limit", always_too_slow)
     response = client.get(url)
     assert shown_figures(response) == shown_figures(exact)
     assert left_out(response) == 0
@@ -81,7 +82,8 @@ def test_a_page_that_left_figures_out_says_so_and_has_them_for_the_next_reader(
     exact = shown_figures(client.get("/processes/?region=Asia"))
     cache.clear()
     with monkeypatch.context() as slow:
-        slow.setattr("migration_governance.core.browsing.time_limit", always_too_slow)
+        slow.setattr("migration_governance.core.facets.time_limit", always_too_slow)
+        slow.setattr("migration_governance.core.paging.time_limit", always_too_slow)
         response = client.get("/processes/?region=Asia")
         # The count and each facet left out, each said so, and the refresher asked.
         assert response.context["count_is_lower_bound"]
@@ -91,7 +93,8 @@ def test_a_page_that_left_figures_out_says_so_and_has_them_for_the_next_reader(
     # What the refresher does with that request, on its own time.
     figures.compute_page(*asked[0])
     with monkeypatch.context() as slow:
-        slow.setattr("migration_governance.core.browsing.time_limit", always_too_slow)
+        slow.setattr("migration_governance.core.facets.time_limit", always_too_slow)
+        slow.setattr("migration_governance.core.paging.time_limit", always_too_slow)
         response = client.get("/processes/?region=Asia")
     assert shown_figures(response) == exact
     assert left_out(response) == 0
@@ -101,14 +104,16 @@ def test_a_french_page_computed_ahead_serves_the_english_one(client, catalogue, 
     exact = shown_figures(client.get("/participations/?role=chair"))
     cache.clear()
     figures.compute_page("/fr/participations/", "role=chair", "fr")
-    monkeypatch.setattr("migration_governance.core.browsing.time_limit", always_too_slow)
+    monkeypatch.setattr("migration_governance.core.facets.time_limit", always_too_slow)
+    monkeypatch.setattr("migration_governance.core.paging.time_limit", always_too_slow)
     assert shown_figures(client.get("/participations/?role=chair")) == exact
 
 
 def test_precompute_covers_every_list_and_each_facet_value(client, catalogue, monkeypatch):
     call_command("precompute_figures", verbosity=0)
     cache.clear()
-    monkeypatch.setattr("migration_governance.core.browsing.time_limit", always_too_slow)
+    monkeypatch.setattr("migration_governance.core.facets.time_limit", always_too_slow)
+    monkeypatch.setattr("migration_governance.core.paging.time_limit", always_too_slow)
     unfiltered = client.get("/participations/")
     assert left_out(unfiltered) == 0
     # Each value a facet offers, as its link is rendered, is a page with every figure.
@@ -137,7 +142,7 @@ def test_one_process_works_out_a_version_and_only_the_figures_of_that_version_ar
     figures.run_job(("version",), wait=waits.append)
     assert waits == []  # nothing worked out before: no wait
     stored = SelectionFigures.objects.count()
-    assert stored > len(figures.PRECOMPUTED_PAGES)
+    assert stored > len(registry.figure_pages())
     # Another server process asked for the same version: claimed already, nothing redone.
     SelectionFigures.objects.exclude(key__startswith="claim:").delete()
     figures.run_job(("version",), wait=waits.append)
@@ -202,7 +207,8 @@ def test_participations_count_any_selection_of_their_facets_from_the_summary_exa
     figures.store_summaries()
     cache.clear()
     # Records are never counted from a summary:
-    monkeypatch.setattr("migration_governance.core.browsing.time_limit", always_too_slow)
+    monkeypatch.setattr("migration_governance.core.facets.time_limit", always_too_slow)
+    monkeypatch.setattr("migration_governance.core.paging.time_limit", always_too_slow)
     for query, shown in expected.items():
         response = client.get(f"/participations/?{query}")
         assert shown_figures(response) == shown, query

@@ -19,24 +19,16 @@ from django.urls import resolve
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from migration_governance.core import registry
+
 pytestmark = pytest.mark.django_db
 
-# Every public page. Detail pages use records of the shipped catalogue (checked below).
-LISTS = [
-    "/processes/",
-    "/states/",
-    "/organizations/",
-    "/participations/",
-    "/events/",
-    "/documents/",
-]
+# Every public page: every registered list's page and CSV (core/registry.py), a record's
+# page of each list that has them (records of the shipped catalogue, checked below), and
+# the pages that are not lists.
+LISTS = [declaration.path for declaration in registry.lists()]
 EXPORTS = [
-    "/processes/export.csv",
-    "/states/export.csv",
-    "/organizations/export.csv",
-    "/participations/export.csv",
-    "/events/export.csv",
-    "/documents/export.csv",
+    *(f"{declaration.path}export.csv" for declaration in registry.lists()),
     "/matrix/export.csv",
     "/matrix/overlap.csv",
 ]
@@ -51,7 +43,7 @@ OTHERS = ["/", "/search/", "/timeline/", "/matrix/", "/matrix/overlap/"]
 PUBLIC_URLS = LISTS + EXPORTS + DETAILS + OTHERS
 
 # Detail routes whose last segment is generated too.
-DETAIL_PREFIXES = ["/processes/", "/states/", "/organizations/", "/events/", "/documents/"]
+DETAIL_PREFIXES = [d.path for d in registry.lists() if d.has_detail_pages]
 
 COMMON_PARAMS = ["page", "per_page", "sort", "excel", "q", "format", "utm_source"]
 
@@ -329,3 +321,9 @@ def test_a_sub_region_filter_is_shown_as_active(catalogue, client, path, label):
     assert response.status_code == 200
     active = [(f["label"], f["value"]) for f in response.context["active_filters"]]
     assert (label, "Eastern Europe") in active
+
+
+def test_every_list_with_record_pages_has_one_here():
+    """A newly registered list is fuzzed with one of its records' pages too."""
+    covered = {path.split("/")[1] for path in DETAILS}
+    assert covered == {d.name for d in registry.lists() if d.has_detail_pages}

@@ -3,7 +3,8 @@
 import pytest
 from django.test import Client
 
-from migration_governance.core.browsing import MULTI_VALUE_CAP, PAGE_SIZES
+from migration_governance.core.browsing import MULTI_VALUE_CAP
+from migration_governance.core.paging import PAGE_SIZES
 from processes.models import MemberState, Participation
 
 pytestmark = pytest.mark.django_db

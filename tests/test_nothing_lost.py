@@ -10,25 +10,22 @@ import pytest
 from django.apps import apps
 from django.test import Client
 
+from migration_governance.core import registry
 from processes.catalogue import (
-    MODEL_ORDER,
     CatalogueLoadError,
     export_catalogue,
     fixture_paths,
     load_catalogue,
+    model_order,
 )
 from processes.models import Citation, MemberState, Participation, Process
 from timeline.models import Document, Event
 
 pytestmark = pytest.mark.django_db
 
+# Every registered list's CSV (core/registry.py), then the matrix's.
 EXPORTS = [
-    "/processes/export.csv",
-    "/states/export.csv",
-    "/organizations/export.csv",
-    "/participations/export.csv",
-    "/events/export.csv",
-    "/documents/export.csv",
+    *(f"{declaration.path}export.csv" for declaration in registry.lists()),
     "/matrix/export.csv",
     "/matrix/export.csv?rows=organizations",
 ]
@@ -48,7 +45,7 @@ def database_fingerprint():
     """Every catalogue row, as the fixtures would write it: what "as it was" means."""
     from processes.catalogue import serialize_model
 
-    return {label: serialize_model(label) for label in MODEL_ORDER}
+    return {label: serialize_model(label) for label in model_order()}
 
 
 def copy_fixtures(tmp_path, *names):
@@ -186,7 +183,7 @@ def curators_edit_the_catalogue():
 
 
 def empty_the_catalogue():
-    for label in reversed(MODEL_ORDER):
+    for label in reversed(model_order()):
         model = apps.get_model(label)
         model._base_manager.all().delete()
         assert not model._base_manager.exists()

@@ -29,7 +29,7 @@ def test_a_state_page_with_few_participations_says_nothing_of_more(client, catal
 
 
 def test_the_matrix_page_shows_its_first_columns_and_says_so(client, catalogue, monkeypatch):
-    monkeypatch.setattr("processes.views.MATRIX_PAGE_COLUMNS", 3)
+    monkeypatch.setattr("processes.matrix_views.MATRIX_PAGE_COLUMNS", 3)
     response = client.get("/matrix/", {"category": "rcp"})
     matrix = response.context["matrix"]
     assert len(matrix.columns) == 3
@@ -42,7 +42,7 @@ def test_the_matrix_page_shows_its_first_columns_and_says_so(client, catalogue, 
 
 
 def test_the_matrix_asks_for_filters_rather_than_draw_too_much(client, catalogue, monkeypatch):
-    monkeypatch.setattr("processes.views.MATRIX_PAGE_PARTICIPATIONS", 100)
+    monkeypatch.setattr("processes.matrix_views.MATRIX_PAGE_PARTICIPATIONS", 100)
     assert Participation.objects.published().count() > 100
     response = client.get("/matrix/")
     assert response.status_code == 200

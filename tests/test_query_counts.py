@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 # list, the timeline and the matrix read their figures worked out ahead of time in one
 # query (migration_governance/core/figures.py), here finding none, so each figure is then computed.
 PAGES = {
-    "/": 9,
+    # Each registered list counted as its page counts it, and the events' years.
+    "/": 10,
     # Per kind, the exact-name tier, then the names tier, then the rest, each read only if
     # the tiers before it held fewer than a page (search.search): more rows fill them sooner.
     "/search/?q=migration": 12,
@@ -130,3 +131,12 @@ def test_the_matrix_csv_reads_one_participant_at_a_time(client, catalogue, query
     with CaptureQueriesContext(connection) as queries:
         grown = b"".join(client.get(url).streaming_content).decode().splitlines()[1:]
     assert len(queries) == 3 + passes * len(grown)
+
+
+def test_every_registered_list_has_its_page_and_export_pinned():
+    """A newly registered list gets its query counts pinned here like the others."""
+    from migration_governance.core import registry
+
+    pinned = {url.split("?")[0] for url in PAGES}
+    for declaration in registry.lists():
+        assert declaration.path in pinned, declaration.name

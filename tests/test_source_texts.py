@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from processes import fidelity, passages
+from migration_governance.core import passages
+from processes import fidelity
 from processes.catalogue import export_catalogue, store_source_texts
 from processes.models import Citation, Claim, Process, Source, SourceText
 

@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.db import OperationalError, connection, connections
 
-from migration_governance.core.browsing import time_limit
+from migration_governance.core.time_budget import time_limit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

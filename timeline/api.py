@@ -4,47 +4,9 @@ Partial dates come as the date (its first day when only a year or month is known
 precision, plus ``date_display`` as precise as known, as in the CSV (docs/csv.md).
 """
 
-from rest_framework import serializers
-
-from migration_governance.api import CatalogueRecordViewSet, PublicURLField
-from processes.api import CitationSerializer, CiteMixin, slugs
+from migration_governance.api import CatalogueRecordViewSet, CiteMixin
 from timeline import lists
 from timeline.models import Document, Event
-
-
-class EventSerializer(serializers.ModelSerializer):
-    country_iso3 = serializers.CharField(source="country.iso3", default=None, allow_null=True)
-    country_name = serializers.CharField(source="country.name", default=None, allow_null=True)
-    process_slugs = slugs("processes")
-    organization_slugs = slugs("organizations")
-    document_slugs = slugs("documents")
-    date_display = serializers.CharField(read_only=True)
-    url = PublicURLField()
-    # The passage shown for this record at each place, as its page shows it.
-    citations = CitationSerializer(many=True, read_only=True, source="cited_passages")
-
-    class Meta:
-        model = Event
-        fields = [
-            "slug",
-            "title",
-            "kind",
-            "start_date",
-            "start_precision",
-            "end_date",
-            "end_precision",
-            "date_display",
-            "city",
-            "venue",
-            "country_iso3",
-            "country_name",
-            "process_slugs",
-            "organization_slugs",
-            "document_slugs",
-            "description",
-            "url",
-            "citations",
-        ]
 
 
 class EventViewSet(CiteMixin, CatalogueRecordViewSet):
@@ -52,41 +14,8 @@ class EventViewSet(CiteMixin, CatalogueRecordViewSet):
 
     queryset = Event.objects.all()
     declaration = lists.EVENTS
-    serializer_class = EventSerializer
     lookup_field = "slug"
     cursor_ordering = ("slug",)
-
-
-class DocumentSerializer(serializers.ModelSerializer):
-    publisher_slug = serializers.CharField(source="publisher.slug", default=None, allow_null=True)
-    publisher_name = serializers.CharField(source="publisher.name", default=None, allow_null=True)
-    process_slugs = slugs("processes")
-    source_url = serializers.CharField(source="url")
-    date_display = serializers.CharField(read_only=True)
-    url = PublicURLField()
-    # The passage shown for this record at each place, as its page shows it.
-    citations = CitationSerializer(many=True, read_only=True, source="cited_passages")
-
-    class Meta:
-        model = Document
-        fields = [
-            "slug",
-            "title",
-            "short_title",
-            "kind",
-            "un_symbol",
-            "reference",
-            "date",
-            "date_precision",
-            "date_display",
-            "publisher_slug",
-            "publisher_name",
-            "process_slugs",
-            "source_url",
-            "summary",
-            "url",
-            "citations",
-        ]
 
 
 class DocumentViewSet(CiteMixin, CatalogueRecordViewSet):
@@ -94,6 +23,5 @@ class DocumentViewSet(CiteMixin, CatalogueRecordViewSet):
 
     queryset = Document.objects.all()
     declaration = lists.DOCUMENTS
-    serializer_class = DocumentSerializer
     lookup_field = "slug"
     cursor_ordering = ("slug",)

@@ -1,22 +1,24 @@
-"""One declaration per public list of the timeline app: its FilterSet and its columns.
-
-Read by the list's page (timeline/views.py), its CSV export and its API endpoint
-(timeline/api.py); see processes/lists.py.
+"""The public lists of the timeline app, each declared once and registered, and the
+timeline's own place in the navigation; see processes/lists.py.
 """
 
 from django.db.models import F, OuterRef
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from migration_governance.core import registry
 from migration_governance.core.export import (
     Col,
     DateDisplay,
+    PartialDate,
     joined,
     text,
     url,
 )
-from processes.lists import ListDeclaration
-from processes.models import Citation, Organization, Process
+from migration_governance.core.facets import Facet
+from processes.models import Category, Citation, Organization, Process
 from timeline.filters import DocumentFilter, EventFilter
-from timeline.models import Document, Event
+from timeline.models import Document, DocumentKind, Event, EventKind
 
 
 def _slugs(model, **lookup):
@@ -44,8 +46,7 @@ EVENT_COLUMNS = (
     Col("document_slugs", _slugs(Document, events=OuterRef("pk"))),
     Col("description", text("description")),
     Col("url", url("/events/", F("slug")), is_url=True),
-    Col("citations", Citation.cell_of("events")),
-    Col("citation_sources", Citation.sources_cell_of("events")),
+    *Citation.columns_of("events"),
 )
 
 DOCUMENT_COLUMNS = (
@@ -63,10 +64,88 @@ DOCUMENT_COLUMNS = (
     Col("source_url", text("url")),
     Col("summary", text("summary")),
     Col("url", url("/documents/", F("slug")), is_url=True),
-    Col("citations", Citation.cell_of("documents")),
-    Col("citation_sources", Citation.sources_cell_of("documents")),
+    *Citation.columns_of("documents"),
+    # Added in December 2026, at the end (docs/csv.md): what the JSON API already gave.
+    Col("date_display", PartialDate(F("date"), F("date_precision"))),
 )
 
 
-EVENTS = ListDeclaration("events", Event, EventFilter, EVENT_COLUMNS)
-DOCUMENTS = ListDeclaration("documents", Document, DocumentFilter, DOCUMENT_COLUMNS)
+EVENTS = registry.ListDeclaration(
+    name="events",
+    namespace="timeline",
+    stem="event",
+    model=Event,
+    filterset_class=EventFilter,
+    columns=EVENT_COLUMNS,
+    key=("slug",),
+    title=_("Events"),
+    noun_plural=_("events"),
+    nav_label=pgettext_lazy("site section", "Events"),
+    description="What happened: establishments, adoptions, conferences, meetings, reports.",
+    facets=(
+        Facet("kind", _("Kind"), "kind", dict(EventKind.choices)),
+        Facet(
+            "process_category",
+            _("Process category"),
+            "category",
+            dict(Category.choices),
+            through=lambda: (Process.objects.published(), "events"),
+        ),
+    ),
+    foreign_keys=(("country_iso3", "states", "iso3"),),
+    search=registry.SearchKind(
+        "event",
+        "event",
+        "events",
+        "timeline.Event",
+        ("title", "slug"),
+        ("city", "venue", "description"),
+    ),
+)
+
+DOCUMENTS = registry.ListDeclaration(
+    name="documents",
+    namespace="timeline",
+    stem="document",
+    model=Document,
+    filterset_class=DocumentFilter,
+    columns=DOCUMENT_COLUMNS,
+    key=("slug",),
+    title=_("Documents"),
+    noun_plural=_("documents"),
+    nav_label=pgettext_lazy("site section", "Documents"),
+    description=(
+        "Conventions, declarations, resolutions, reports, frameworks and other documents."
+    ),
+    facets=(Facet("kind", _("Kind"), "kind", dict(DocumentKind.choices)),),
+    foreign_keys=(("publisher_slug", "organizations", "slug"),),
+    search=registry.SearchKind(
+        "document",
+        "document",
+        "documents",
+        "timeline.Document",
+        ("title", "short_title", "un_symbol", "reference", "slug"),
+        ("summary",),
+    ),
+)
+
+registry.register(EVENTS, order=50)
+registry.register(DOCUMENTS, order=80)
+registry.register_section(
+    registry.Section(
+        60,
+        pgettext_lazy("site section", "Timeline"),
+        "timeline:timeline",
+        ("timeline:timeline",),
+        figures_path="/timeline/",
+    )
+)
+
+# The fixture files of the app's models, after the processes app's participations and before
+# its claims, which may name events and documents (processes/lists.py).
+for _order, _label, _file_name in (
+    (110, "timeline.document", "documents.json"),
+    (120, "timeline.documentpart", "document-parts.json"),
+    (130, "timeline.event", "events.json"),
+):
+    registry.register_fixture(registry.FixtureFile(_order, _label, _file_name))

@@ -9,6 +9,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from migration_governance.core.passages import TIMELINE_ROW
+from migration_governance.core.validators import validate_un_symbol, validate_web_url
 from processes.models import (
     CatalogueHistory,
     ChoiceLabels,
@@ -23,8 +25,6 @@ from processes.models import (
     Source,
     curator_notes_field,
 )
-from processes.passages import TIMELINE_ROW
-from processes.validators import validate_un_symbol, validate_web_url
 
 
 class DatePrecision(models.TextChoices):

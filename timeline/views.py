@@ -7,11 +7,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
-from migration_governance.core.browsing import CappedPaginator, Facet, FilteredListView
-from processes.models import Category, Process, claims_with_places
+from migration_governance.core.browsing import FilteredListView
+from migration_governance.core.paging import CappedPaginator
+from processes.models import claims_with_places
 from timeline import lists
 from timeline.layout import YEAR_WIDTH, lay_out
-from timeline.models import Document, DocumentKind, Event, EventKind
+from timeline.models import Document, Event, EventKind
 
 # Events drawn and listed on one page of /timeline/ (docs/urls.md).
 TIMELINE_PAGE_EVENTS = 400
@@ -20,28 +21,7 @@ TIMELINE_PAGE_EVENTS = 400
 class EventListView(FilteredListView):
     """/events/: everything that happened, filterable by kind, years, process and place."""
 
-    model = Event
-    filterset_class = lists.EVENTS.filterset_class
-    template_name = "timeline/event_list.html"
-    noun_plural = _("events")
-    page_title = _("Events")
-    export_url_name = "timeline:event-export"
-    export_name = lists.EVENTS.name
-    csv_columns = lists.EVENTS.columns
-    facets = (
-        Facet("kind", _("Kind"), "kind", dict(EventKind.choices)),
-        Facet(
-            "process_category",
-            _("Process category"),
-            "category",
-            dict(Category.choices),
-            through=lambda: (Process.objects.published(), "events"),
-        ),
-    )
-
-
-class EventExportView(EventListView):
-    export = True
+    declaration = lists.EVENTS
 
 
 class TimelinePaginator(CappedPaginator):
@@ -169,19 +149,7 @@ class EventDetailView(DetailView):
 class DocumentListView(FilteredListView):
     """/documents/: conventions, declarations, resolutions, reports, frameworks…"""
 
-    model = Document
-    filterset_class = lists.DOCUMENTS.filterset_class
-    template_name = "timeline/document_list.html"
-    noun_plural = _("documents")
-    page_title = _("Documents")
-    export_url_name = "timeline:document-export"
-    export_name = lists.DOCUMENTS.name
-    csv_columns = lists.DOCUMENTS.columns
-    facets = (Facet("kind", _("Kind"), "kind", dict(DocumentKind.choices)),)
-
-
-class DocumentExportView(DocumentListView):
-    export = True
+    declaration = lists.DOCUMENTS
 
 
 class DocumentDetailView(DetailView):

@@ -8,24 +8,77 @@ partial dates and URLs are computed in SQL, and memory stays flat however many r
 """
 
 import csv
+import datetime
 import io
+import itertools
+import re
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, models
 from django.db.models import CharField, F, Func, Subquery, TextField, Value
+from django.db.models.expressions import Col as ColumnRef
 from django.db.models.functions import Cast, Concat
+from django.http import StreamingHttpResponse
 
+from migration_governance.core.formats import CSV, excel_flag, refused
 from migration_governance.core.time_budget import export_rows_bounded, time_limit
 
 EXPORT_BATCH = 5000
 
 
+# --- the one formula rule (OWASP "CSV injection") --------------------------------------
+# A cell starting with one of these runs as a formula in a spreadsheet, so it is written
+# with a leading apostrophe; a negative number ("-5", "-1.25") is left alone. Python's
+# ``csv_safe`` (rows computed in Python) and the SQL of ``CsvText`` (rows the database
+# computes) are both built from these two lines, and a test holds them to the same answer.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NEGATIVE_NUMBER = r"-[0-9]+(\.[0-9]+)?"
+_NEGATIVE_NUMBER = re.compile(NEGATIVE_NUMBER)
+
+
+def csv_safe(value):
+    """Neutralise text a spreadsheet would execute; numbers and dates are left alone."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_START) and not _NEGATIVE_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def _sql_characters(char_function):
+    """FORMULA_START as an SQL list, control characters by their code."""
+    return ", ".join(
+        f"'{c}'" if c.isprintable() else f"{char_function}({ord(c)})" for c in FORMULA_START
+    )
+
+
+# The neutralising CASE over a text {v}, for each database: a formula start, unless the
+# whole text is a negative number (for SQLite's GLOB, spelt out: "-", digits, and at most
+# one "." with digits after it).
+_SQLITE_CASE = (
+    "CASE WHEN {v} = '' THEN NULL "
+    f"WHEN substr({{v}}, 1, 1) IN ({_sql_characters('char')}) "
+    "AND NOT ({v} GLOB '-[0-9]*' AND {v} NOT GLOB '-*[^0-9.]*' "
+    "AND {v} NOT GLOB '*.*.*' AND {v} NOT GLOB '*.') "
+    "THEN '''' || {v} ELSE {v} END"
+)
+_POSTGRESQL_CASE = (
+    "CASE WHEN {v} = '' THEN NULL "
+    f"WHEN left({{v}}, 1) IN ({_sql_characters('chr')}) "
+    f"AND {{v}} !~ '^{NEGATIVE_NUMBER}$' "
+    "THEN '''' || {v} ELSE {v} END"
+)
+
+
 class CsvText(Func):
-    """Text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading
-    apostrophe, as OWASP recommends; a number such as "-5" is left alone. Empty becomes
-    NULL so that both transports write an empty, unquoted cell."""
+    """Text neutralised by the formula rule above, in SQL; empty becomes NULL so that both
+    transports write an empty, unquoted cell."""
 
     output_field = TextField()
     arity = 1
@@ -44,22 +97,6 @@ class CsvText(Func):
         # A subquery (a row's joined citations) is named once per mention in the CASE, and
         # the database ran it that many times per row: compute it once, in a derived table.
         return f"(SELECT {case.format(v='once.v')} FROM (SELECT {inner} AS v) AS once)", params
-
-
-# The neutralising CASE over a text {v}, for each database.
-_SQLITE_CASE = (
-    "CASE WHEN {v} = '' THEN NULL "
-    "WHEN substr({v}, 1, 1) IN ('=', '+', '@', char(9), char(13)) "
-    "OR (substr({v}, 1, 1) = '-' AND NOT ({v} GLOB '-[0-9]*' "
-    "AND {v} NOT GLOB '-*[^0-9.]*')) "
-    "THEN '''' || {v} ELSE {v} END"
-)
-_POSTGRESQL_CASE = (
-    "CASE WHEN {v} = '' THEN NULL "
-    "WHEN left({v}, 1) IN ('=', '+', '@', chr(9), chr(13)) "
-    "OR (left({v}, 1) = '-' AND {v} !~ '^-[0-9]+(\\.[0-9]+)?$') "
-    "THEN '''' || {v} ELSE {v} END"
-)
 
 
 class PartialDate(Func):
@@ -152,13 +189,18 @@ def url(prefix, expression):
     return Concat(Value(prefix), expression, Value("/"), output_field=TextField())
 
 
-@dataclass
+@dataclass(frozen=True)
 class Col:
-    """One CSV column: its stable name and the expression that computes it."""
+    """One column of a list: its stable name (the CSV's header, the JSON's field) and the
+    expression that computes its CSV cell. ``json``, where the JSON holds more than the
+    cell (citations as objects), is a function of the site's address giving the JSON's
+    expression (core/records.py); ``json_schema`` is then that value's OpenAPI schema."""
 
     name: str
     expression: object
     is_url: bool = False
+    json: object = None
+    json_schema: dict = None
 
 
 def text(field):
@@ -177,26 +219,94 @@ def annotated(queryset, columns, site):
     for n, column in enumerate(columns):
         expression = column.expression
         if column.is_url:
-            expression = Concat(Value(site), expression, output_field=TextField())
+            expression = on_site(site, expression)
         expressions[f"c{n}"] = expression
     return queryset.annotate(**expressions).values_list(*expressions)
 
 
-def stream_rows(queryset, columns, site, using="default"):
-    """Yield the CSV (header first) in chunks of text, by the fastest route available."""
-    rows = annotated(queryset, columns, site)
-    header = io.StringIO()
-    csv.writer(header).writerow([c.name for c in columns])
-    yield header.getvalue()
-    connection = connections[using]
-    if connection.vendor == "postgresql":
-        yield from _copy_rows(rows, connection)
-        return
+class StrictConcat(Func):
+    """Texts joined end to end, where any missing one (NULL) makes the whole missing (SQL's
+    ``||``; Django's Concat would read it as empty)."""
+
+    output_field = TextField()
+    template = "(%(expressions)s)"
+    arg_joiner = " || "
+
+
+def on_site(site, expression):
+    """A path made absolute with the site's address; no path stays no address."""
+    return StrictConcat(Value(site), expression)
+
+
+_INTEGERS = (models.IntegerField, models.BigIntegerField, models.SmallIntegerField)
+
+
+def joins_values(expression):
+    """Whether a column joins several values into one cell (an array in JSON)."""
+    if isinstance(expression, Joined | JsonListJoined):
+        return True
+    inner = getattr(expression, "get_source_expressions", list)()  # F() has none
+    return any(joins_values(e) for e in inner if e is not None)
+
+
+@dataclass(frozen=True)
+class ColumnType:
+    """What a column holds, read off its expression: for the data package's Table Schema
+    and the API's OpenAPI description alike. ``type`` is "string", "integer", "date" or
+    "boolean" (of each value, where ``several``); ``choices`` the (value, label) pairs it
+    may take; ``blank`` whether it may be empty."""
+
+    name: str
+    type: str
+    is_url: bool
+    several: bool
+    choices: tuple
+    blank: bool = True
+
+
+def column_types(queryset, columns):
+    """The ``ColumnType`` of each of ``columns`` over ``queryset``'s model (no query)."""
+    query = annotated(queryset, columns, "").query
+    types = []
+    for n, column in enumerate(columns):
+        resolved = query.annotations[f"c{n}"]
+        output = resolved.output_field
+        if isinstance(output, models.DateField):
+            kind = "date"
+        elif isinstance(output, _INTEGERS):
+            kind = "integer"
+        elif isinstance(output, models.BooleanField):
+            kind = "boolean"
+        else:
+            kind = "string"
+        choices, blank = (), True
+        if isinstance(resolved, ColumnRef):
+            blank = resolved.target.blank
+            if resolved.target.choices:
+                choices = tuple((str(value), label) for value, label in resolved.target.choices)
+        several = not column.is_url and joins_values(column.expression)
+        types.append(ColumnType(column.name, kind, column.is_url, several, choices, blank))
+    return types
+
+
+def write_csv(header, rows, using="default"):
+    """The one CSV writer: the header, then ``rows`` (lists of cells, already neutralised:
+    by CsvText in SQL, or by ``neutralised``), in chunks of text. Rows are read under the
+    exports' bound (EXPORT_TIME_LIMIT_SECONDS and EXPORT_MIN_ROWS_PER_SECOND)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+
+    def flush():
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(header)
+    yield flush()
     batch = []
     bounded = export_rows_bounded(
-        rows.iterator(chunk_size=EXPORT_BATCH),
+        rows,
         settings.EXPORT_TIME_LIMIT_SECONDS,
         settings.EXPORT_MIN_ROWS_PER_SECOND,
         using=using,
@@ -205,12 +315,49 @@ def stream_rows(queryset, columns, site, using="default"):
         batch.append(row)
         if len(batch) == EXPORT_BATCH:
             writer.writerows(batch)
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
             batch.clear()
+            yield flush()
     writer.writerows(batch)
-    yield buffer.getvalue()
+    yield flush()
+
+
+def neutralised(rows):
+    """Rows computed in Python (the matrix, the overlap, the admin's other tables) with every
+    cell through the formula rule, for ``write_csv``."""
+    for row in rows:
+        yield [csv_safe(value) for value in row]
+
+
+def stream_rows(queryset, columns, site, using="default"):
+    """Yield the CSV (header first) of ``queryset`` with ``columns``, in chunks of text, by
+    the fastest route available: PostgreSQL writes it itself (COPY); elsewhere the
+    database computes every cell and ``write_csv`` writes the rows."""
+    rows = annotated(queryset, columns, site)
+    header = [c.name for c in columns]
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        yield from write_csv(header, [], using=using)
+        yield from _copy_rows(rows, connection)
+        return
+    yield from write_csv(header, rows.iterator(chunk_size=EXPORT_BATCH), using=using)
+
+
+def csv_download(request, chunks, name):
+    """A streamed CSV attachment named after what it holds and the day; with ?excel=1 it
+    starts with a byte-order mark so that Excel reads it as UTF-8."""
+    excel = excel_flag(request)
+    if excel is None:
+        return refused(
+            request,
+            "Invalid filter: excel: use 1 (a file for Excel) or 0 (a plain CSV).",
+            format=CSV,
+        )
+    if excel:
+        chunks = itertools.chain(["\ufeff"], chunks)
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+    filename = f"{name}-{datetime.date.today().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _copy_rows(rows, connection):

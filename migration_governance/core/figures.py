@@ -38,6 +38,7 @@ from django.test.client import RequestFactory
 from django.urls import resolve
 from django.utils import timezone, translation
 
+from migration_governance.core import registry
 from migration_governance.core.stores import catalogue_version_model, selection_figures_model
 from migration_governance.core.time_budget import lifted_budgets
 
@@ -47,16 +48,6 @@ logger = logging.getLogger(__name__)
 FIGURES_CACHE_SECONDS = 600
 # The pages whose figures are worked out for every catalogue version, with each of their
 # facets' values (paths without the language prefix: each language shares the figures).
-PRECOMPUTED_PAGES = (
-    "/processes/",
-    "/states/",
-    "/organizations/",
-    "/participations/",
-    "/events/",
-    "/documents/",
-    "/timeline/",
-    "/matrix/",
-)
 # At most this many pages wait for the refresher in one process; more are dropped (they
 # are asked for again by their next reader).
 MAX_WAITING_PAGES = 200
@@ -173,7 +164,7 @@ def precompute(report=None):
     """Every list's figures, unfiltered and for each value of each of its facets, stored
     for the current catalogue version. ``report(path, query)`` is told of each page."""
     store_summaries()  # first: the pages below then count from them
-    for path in PRECOMPUTED_PAGES:
+    for path in registry.figure_pages():
         context = compute_page(path)
         if report:
             report(path, "")
@@ -320,7 +311,7 @@ def store_summaries():
     declares one."""
     CatalogueVersion = catalogue_version_model()
 
-    for path in PRECOMPUTED_PAGES:
+    for path in registry.figure_pages():
         view_class = getattr(resolve(path).func, "view_class", None)
         summary = getattr(view_class, "counted_by", None)
         if summary is None:

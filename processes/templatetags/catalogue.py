@@ -38,11 +38,27 @@ def role_tag(role, label=None):
 @register.inclusion_tag("includes/cite_record.html", takes_context=True)
 def cite_record(context, obj):
     """ "Cite this record": plain text, BibTeX and CSL-JSON, with the record's permanent
-    URL, the catalogue's version and today's date (processes/citing.py)."""
-    from processes.citing import cite
+    URL, the catalogue's version and today's date (migration_governance/core/citing.py)."""
+    from migration_governance.core.citing import cite
 
     request = context["request"]
     return {"cite": cite(obj, request.build_absolute_uri(obj.get_absolute_url()))}
+
+
+@register.simple_tag(takes_context=True)
+def site_sections(context):
+    """The navigation, from the registry (core/registry.py): each section's label, address
+    and whether the page shown belongs to it."""
+    from django.urls import reverse
+
+    from migration_governance.core import registry
+
+    match = getattr(context.get("request"), "resolver_match", None)
+    current = match.view_name if match is not None else ""
+    return [
+        {"label": s.label, "url": reverse(s.url_name), "current": current in s.view_names}
+        for s in registry.sections()
+    ]
 
 
 @register.simple_tag(takes_context=True)

@@ -2,11 +2,11 @@
 
 import re
 
-import processes.validators
+import migration_governance.core.validators
 from django.db import migrations, models
 
 
-# The form of a UN document symbol as this migration was written (processes.validators).
+# The form of a UN document symbol as this migration was written (migration_governance.core.validators).
 UN_SYMBOL = re.compile(
     r"^(?:A|E|S|ST|T|UN|UNEP|TD|DP|CRC|CCPR|CERD|CEDAW|CMW|CAT|HRI)"
     r"(?:/[A-Za-z0-9][A-Za-z0-9.\-()]*)+$"
@@ -52,12 +52,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='document',
             name='un_symbol',
-            field=models.CharField(blank=True, help_text='Only a UN document symbol, copied exactly (A/RES/71/280).', max_length=60, validators=[processes.validators.validate_un_symbol], verbose_name='UN document symbol'),
+            field=models.CharField(blank=True, help_text='Only a UN document symbol, copied exactly (A/RES/71/280).', max_length=60, validators=[migration_governance.core.validators.validate_un_symbol], verbose_name='UN document symbol'),
         ),
         migrations.AlterField(
             model_name='historicaldocument',
             name='un_symbol',
-            field=models.CharField(blank=True, help_text='Only a UN document symbol, copied exactly (A/RES/71/280).', max_length=60, validators=[processes.validators.validate_un_symbol], verbose_name='UN document symbol'),
+            field=models.CharField(blank=True, help_text='Only a UN document symbol, copied exactly (A/RES/71/280).', max_length=60, validators=[migration_governance.core.validators.validate_un_symbol], verbose_name='UN document symbol'),
         ),
         migrations.RunPython(move_other_references, move_back),
     ]

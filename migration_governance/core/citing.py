@@ -10,7 +10,7 @@ import json
 
 from django.utils import timezone
 
-from processes.models import CatalogueVersion
+from migration_governance.core.stores import catalogue_version_model
 
 CATALOGUE_TITLE = "Migration governance catalogue"
 
@@ -47,7 +47,7 @@ def record_key(obj):
 def cite(obj, url, *, version=None, accessed=None):
     """The record's citation in three forms, for its permanent absolute ``url``."""
     if version is None:
-        version = CatalogueVersion.current()
+        version = catalogue_version_model().current()
     accessed = accessed or timezone.now().date()
     title = record_title(obj)
     version_text = f"catalogue version {version or 0}"
