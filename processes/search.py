@@ -6,10 +6,6 @@ SearchKey per name a reader may type for it (name, short name, acronym, alias, I
 slug, UN symbol). The index is derived data: it is rebuilt after every catalogue load and
 kept up to date on every save through signals (processes/apps.py).
 
-Why one module of over 500 lines: indexing, matching (two databases' full-text engines),
-ranking and name resolution read and write the same two tables under the same folding
-rules; split, each part would have to restate the others' rules.
-
 A query matches a record when each of its words begins a word of the record, on both
 databases: PostgreSQL through its full-text search (a GIN index over
 ``to_tsvector('simple', body)``), SQLite through an FTS5 table. Results rank exact names and

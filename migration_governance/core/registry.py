@@ -4,10 +4,10 @@ lists reads it.
 An app declares its lists in its ``lists.py`` (``processes/lists.py``, ``timeline/lists.py``)
 and registers them there, with the fixture files its models are loaded from; each app's
 ``AppConfig.ready()`` imports that module, so the registry is complete once Django is set
-up. From one ``ListDeclaration`` come the list's
-page, its CSV, its JSON and NDJSON in the API, its URLs, its place in the navigation and
-on the home page, its table in the data package, the figures worked out ahead of time,
-and the lists the tests and the benchmark walk (docs/adding-a-list.md).
+up. From one ``ListDeclaration`` come the list's page, its CSV, its JSON and NDJSON in the
+API, its URLs, its place in the navigation and on the home page, its table in the data
+package, the figures worked out ahead of time, its records in the search index, and the
+lists the tests and the benchmark walk (docs/adding-a-list.md).
 """
 
 from dataclasses import dataclass, field
