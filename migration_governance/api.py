@@ -367,6 +367,13 @@ def record_serializer(declaration):
     return _record_serializers[declaration.name]
 
 
+@functools.cache
+def detail_serializer(record, extra):
+    """A record's description: its list's fields and ``extra``'s, one class per pair (the
+    schema names each component once)."""
+    return type(extra.__name__, (extra, record), {})
+
+
 class CatalogueViewSet(CatalogueAPI, mixins.ListModelMixin, viewsets.GenericViewSet):
     """One public list: the list's declaration gives the FilterSet (and the columns of its
     NDJSON), the model's published() the rows. CatalogueRecordViewSet adds each record."""
@@ -413,8 +420,7 @@ class CatalogueViewSet(CatalogueAPI, mixins.ListModelMixin, viewsets.GenericView
         record = record_serializer(self.declaration)
         if self.action == "list" or self.detail_serializer_class is None:
             return record
-        extra = self.detail_serializer_class
-        return type(extra.__name__, (extra, record), {})
+        return detail_serializer(record, self.detail_serializer_class)
 
     def site(self):
         return self.request.build_absolute_uri("/").rstrip("/")
